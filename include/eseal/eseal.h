@@ -1,0 +1,14 @@
+/*
+ * eseal.h - the umbrella header of libeseal.
+ */
+#ifndef ESEAL_H
+#define ESEAL_H
+
+#include "common.h"
+#include "crypto.h"
+#include "asn1.h"
+#include "pki.h"
+#include "report.h"
+#include "ses.h"
+
+#endif

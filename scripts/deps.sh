@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages eseal needs to build, run and test.
+# Runs apt-get only when something is missing, so it is cheap to call again.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config git ca-certificates
+  libssl-dev openssl libzip-dev libxml2-dev zlib1g-dev
+  libjansson-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
+  libcairo2-dev libfreetype-dev libpng-dev libjpeg62-turbo-dev fonts-noto-cjk fontconfig
+  gettext unzip zip
+  clang llvm libclang-rt-14-dev valgrind
+  qpdf poppler-utils libnss3-tools
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

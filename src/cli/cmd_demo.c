@@ -1,0 +1,196 @@
+/*
+ * cmd_demo.c - `eseal demo --out DIR`: the main job a newcomer runs. Makes a
+ * CA, a maker certificate, a signer certificate and a seal, shows and
+ * verifies the seal, and lists what it wrote. Keys are encrypted with a
+ * random passphrase kept in DIR/passphrase (mode 0600).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "eseal/picture.h"
+#include "seal_show.h"
+
+static const cli_opt opts[] = {
+	{ "out", 1, N_("directory to write the demo into (created)"), "DIR" },
+	{ "json", 0, N_("print the verification report as JSON"), NULL },
+	{ 0 }
+};
+
+typedef struct {
+	const char *dir;
+	char pass[48];
+	char path[4096];
+} demo;
+
+static const char *at(demo *d, const char *name)
+{
+	snprintf(d->path, sizeof d->path, "%s/%s", d->dir, name);
+	return d->path;
+}
+
+static int step(int rc, const char *what)
+{
+	if (rc) {
+		cli_err(_("%s: %s"), what, eseal_error_last());
+		return cli_exit_for(eseal_error_code()) ? cli_exit_for(eseal_error_code()) : EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static int issue(demo *d, eseal_ca *ca, eseal_cert_role role, const char *org, const char *name,
+		 const char *certfile, const char *keyfile, eseal_cert **cert, eseal_key **key)
+{
+	eseal_cert_request rq = { 0 };
+	rq.role = role;
+	rq.org = org;
+	rq.name = name;
+	rq.days = 730;
+	int rc = step(eseal_key_generate(key, ESEAL_KEY_SM2), "key generation");
+	if (!rc) rc = step(eseal_ca_issue(ca, &rq, *key, cert), "certificate issue");
+	if (!rc) rc = step(eseal_cert_save_pem(*cert, at(d, certfile)), certfile);
+	if (!rc) rc = step(eseal_key_save(*key, at(d, keyfile), d->pass, strlen(d->pass)), keyfile);
+	return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(argc, argv, opts, "--out DIR",
+			   N_("Make a demo CA (ca.pem), a maker certificate (maker.pem, maker.key), a signer "
+			      "certificate (signer.pem, signer.key) and a seal (seal.esl) in DIR, then show and "
+			      "verify the seal. The keys' passphrase is in DIR/passphrase."), &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	demo d = { 0 };
+	d.dir = cli_get(&a, opts, "out");
+	if (!d.dir)
+		return cli_usage(_("--out DIR is required"));
+	if (mkdir(d.dir, 0700) != 0 && errno != EEXIST) {
+		cli_err(_("%s: %s"), d.dir, strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	struct stat st;
+	if (stat(at(&d, "seal.esl"), &st) == 0 || stat(at(&d, "ca"), &st) == 0) {
+		cli_err(_("%s already holds a demo; choose an empty directory"), d.dir);
+		return EXIT_REFUSED;
+	}
+	uint8_t rnd[18];
+	if ((rc = step(eseal_random(rnd, sizeof rnd), "random")))
+		return rc;
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(d.pass + 2 * i, 3, "%02x", rnd[i]);
+	eseal_wipe(rnd, sizeof rnd);
+
+	eseal_ca *ca = NULL;
+	eseal_cert *maker = NULL, *signer = NULL;
+	eseal_key *mkey = NULL, *skey = NULL;
+	eseal_buf b = ESEAL_BUF_INIT, png = ESEAL_BUF_INIT, pem = ESEAL_BUF_INIT;
+	eseal_seal *seal = NULL;
+	eseal_trust *trust = NULL;
+	eseal_report *r = NULL;
+	char cadir[4000];
+	snprintf(cadir, sizeof cadir, "%.3990s/ca", d.dir);
+
+	if ((rc = step(eseal_file_write_atomic(at(&d, "passphrase"), d.pass, strlen(d.pass), 0600), "passphrase")))
+		goto done;
+	printf(_("Making a CA (SM2 root and issuing CA) in %s ...\n"), cadir);
+	if ((rc = step(eseal_ca_init(cadir, "eseal Demo CA", ESEAL_KEY_SM2, d.pass, strlen(d.pass), 3650), "CA")) ||
+	    (rc = step(eseal_ca_open(&ca, cadir, d.pass, strlen(d.pass)), "CA")))
+		goto done;
+	if (snprintf(d.path, sizeof d.path, "%.4000s/ca.pem", cadir) < 0)
+		goto done;
+	if ((rc = step(eseal_file_read(&pem, d.path, 0), "ca.pem")) ||
+	    (rc = step(eseal_file_write_atomic(at(&d, "ca.pem"), pem.data, pem.len, 0644), "ca.pem")))
+		goto done;
+	printf(_("Issuing the maker (制章者) and signer (签章者) certificates ...\n"));
+	if ((rc = issue(&d, ca, ESEAL_ROLE_MAKER, "示例市电子印章制作中心", "示例市电子印章制作系统",
+			"maker.pem", "maker.key", &maker, &mkey)) ||
+	    (rc = issue(&d, ca, ESEAL_ROLE_SEAL, "示例科技有限公司", "示例科技有限公司合同专用章",
+			"signer.pem", "signer.key", &signer, &skey)))
+		goto done;
+
+	printf(_("Drawing the seal picture and making the seal ...\n"));
+	eseal_picture_spec ps = { 0 };
+	ps.shape = ESEAL_PICTURE_ROUND;
+	ps.org = "示例科技有限公司";
+	ps.title = "合同专用章";
+	ps.code = "3301060000001";
+	if ((rc = step(eseal_picture_draw(&png, &ps, NULL, NULL), "seal picture")) ||
+	    (rc = step(eseal_file_write_atomic(at(&d, "seal.png"), png.data, png.len, 0644), "seal.png")))
+		goto done;
+	eseal_seal_params p = { 0 };
+	eseal_cert *signers[1] = { signer };
+	p.esid = "33010600000001";
+	p.type = 2;
+	p.name = "示例科技有限公司合同专用章";
+	p.cert_list_type = 1;
+	p.signers = signers;
+	p.nsigners = 1;
+	p.create_date = time(NULL);
+	p.valid_start = p.create_date;
+	p.valid_end = eseal_cert_not_after(signer);
+	p.picture_type = "png";
+	p.picture = png.data;
+	p.picture_len = png.len;
+	p.width_mm = 42;
+	p.height_mm = 42;
+	if ((rc = step(eseal_seal_make(&b, &p, maker, mkey), "seal")) ||
+	    (rc = step(eseal_file_write_atomic(at(&d, "seal.esl"), b.data, b.len, 0644), "seal.esl")))
+		goto done;
+
+	if ((rc = step(eseal_seal_parse(&seal, b.data, b.len), "seal.esl")))
+		goto done;
+	printf("\n$ eseal seal show %s\n", at(&d, "seal.esl"));
+	json_t *o = show_seal_json(seal);
+	eseal_buf txt = ESEAL_BUF_INIT;
+	show_seal_text(&txt, o, "");
+	fwrite(txt.data, 1, txt.len, stdout);
+	eseal_buf_free(&txt);
+	json_decref(o);
+
+	printf("\n$ eseal seal verify %s/seal.esl --trust %s/ca.pem\n", d.dir, d.dir);
+	if ((rc = step(eseal_trust_new(&trust), "trust")) ||
+	    (rc = step(eseal_trust_add_file(trust, at(&d, "ca.pem")), "ca.pem")) ||
+	    (rc = step(eseal_report_new(&r, "seal", "seal.esl"), "report")))
+		goto done;
+	eseal_report_item *it = eseal_report_add(r, "seal");
+	if (!it || (rc = step(eseal_seal_verify(seal, trust, time(NULL), it), "verify")))
+		goto done;
+	if ((rc = print_report(r, cli_has(&a, opts, "json"))))
+		goto done;
+	rc = exit_for_indication(eseal_report_overall(r));
+	if (rc) {
+		cli_err(_("the demo seal did not verify"));
+		goto done;
+	}
+	printf(_("\nWrote in %s:\n"), d.dir);
+	const char *files[][2] = {
+		{ "ca.pem", N_("trust anchor: root and issuing CA certificates") },
+		{ "ca/", N_("the CA itself (root.key and issuing.key encrypted)") },
+		{ "maker.pem", N_("maker (制章者) certificate") },
+		{ "maker.key", N_("maker private key, encrypted (SM4, scrypt)") },
+		{ "signer.pem", N_("signer (签章者) certificate of the seal") },
+		{ "signer.key", N_("signer private key, encrypted") },
+		{ "seal.png", N_("seal picture, 42 mm") },
+		{ "seal.esl", N_("the electronic seal (SESeal V4)") },
+		{ "passphrase", N_("passphrase of the demo keys (keep it secret)") },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		printf("  %-12s %s\n", files[i][0], _(files[i][1]));
+done:
+	eseal_report_free(r);
+	eseal_trust_free(trust);
+	eseal_seal_free(seal);
+	eseal_ca_free(ca);
+	eseal_cert_free(maker);
+	eseal_cert_free(signer);
+	eseal_key_free(mkey);
+	eseal_key_free(skey);
+	eseal_buf_free(&b);
+	eseal_buf_free(&png);
+	eseal_buf_free(&pem);
+	eseal_wipe(d.pass, sizeof d.pass);
+	return rc;
+}

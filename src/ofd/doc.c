@@ -1,0 +1,278 @@
+/*
+ * doc.c - opening a package and reading its document model: OFD.xml, then
+ * DocBody/DocRoot (Document.xml), CommonData (page area, templates) and the
+ * page list with each page's ID, Content.xml path and physical size.
+ *
+ * Only the first DocBody is read (the others are reported as an anomaly).
+ * A page whose Content.xml is missing or broken does not stop the document
+ * from opening: a verifier must still be able to report on it. Paths are
+ * always resolved through path.c, never concatenated by hand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofd/ofd_internal.h"
+
+#define MAX_PAGES 100000
+
+static void page_free(eseal_ofd_page *p)
+{
+	free((char *)p->id);
+	free((char *)p->path);
+}
+
+void eseal_ofd_free(eseal_ofd *d)
+{
+	if (!d)
+		return;
+	ofd_sigs_free(d);
+	for (size_t i = 0; i < d->npages; i++) {
+		page_free(&d->pages[i]);
+		free(d->page_tpls[i]);
+	}
+	free(d->pages);
+	free(d->page_tpls);
+	for (size_t i = 0; i < d->ntpls; i++) {
+		free(d->tpls[i].id);
+		free(d->tpls[i].path);
+	}
+	free(d->tpls);
+	free(d->doc_root);
+	ofd_zip_close(d);
+	free(d);
+}
+
+/* Reads a page's own Area/PhysicalBox and Template references. */
+static int page_scan(eseal_ofd *d, size_t i)
+{
+	eseal_ofd_page *p = &d->pages[i];
+	xmlDocPtr x;
+	p->physical = d->default_box;
+	if (!eseal_ofd_entry_find(d, p->path))
+		return ofd_anomaly(d, "page %d (ID %s): %s is missing", p->index, p->id, p->path);
+	int rc = ofd_xml_read(&x, d, p->path);
+	if (rc) {
+		if (rc == ESEAL_ENOMEM)
+			return rc;
+		return ofd_anomaly(d, "page %d (ID %s): %s", p->index, p->id, eseal_error_last());
+	}
+	xmlNodePtr root = xmlDocGetRootElement(x);
+	char *s = ofd_xml_child_text(ofd_xml_child(root, "Area"), "PhysicalBox");
+	if (s && ofd_box(s, &p->physical) != 0) {
+		p->physical = d->default_box;
+		rc = ofd_anomaly(d, "page %d (ID %s): bad PhysicalBox \"%s\"", p->index, p->id, s);
+	}
+	free(s);
+	eseal_buf ids = ESEAL_BUF_INIT;
+	for (xmlNodePtr t = ofd_xml_child(root, "Template"); t && rc == 0; t = ofd_xml_next(t, "Template")) {
+		char *id = ofd_xml_attr(t, "TemplateID");
+		if (id && *id) {
+			if (ids.len)
+				rc = eseal_buf_putc(&ids, ' ');
+			if (rc == 0)
+				rc = eseal_buf_puts(&ids, id);
+		}
+		free(id);
+	}
+	if (rc == 0 && ids.len) {
+		rc = eseal_buf_cstr(&ids);
+		if (rc == 0) {
+			d->page_tpls[i] = (char *)ids.data;
+			ids.data = NULL;
+		}
+	}
+	eseal_buf_free(&ids);
+	xmlFreeDoc(x);
+	return rc;
+}
+
+static int read_document(eseal_ofd *d)
+{
+	xmlDocPtr x;
+	int rc = ofd_xml_read(&x, d, d->doc_root);
+	if (rc)
+		return rc;
+	xmlNodePtr root = xmlDocGetRootElement(x);
+	if (!ofd_xml_is(root, "Document")) {
+		xmlFreeDoc(x);
+		return eseal_error_set(ESEAL_EFORMAT, "%s: root element is not Document", d->doc_root);
+	}
+	xmlNodePtr common = ofd_xml_child(root, "CommonData");
+	char *s = ofd_xml_child_text(ofd_xml_child(common, "PageArea"), "PhysicalBox");
+	d->default_box = (eseal_box){ 0, 0, 210, 297 };
+	if (!s || ofd_box(s, &d->default_box) != 0 || d->default_box.w <= 0 || d->default_box.h <= 0) {
+		d->default_box = (eseal_box){ 0, 0, 210, 297 };
+		rc = ofd_anomaly(d, "%s: no usable CommonData/PageArea/PhysicalBox, A4 assumed", d->doc_root);
+	}
+	free(s);
+
+	for (xmlNodePtr t = ofd_xml_child(common, "TemplatePage"); t && rc == 0;
+	     t = ofd_xml_next(t, "TemplatePage")) {
+		char *id = ofd_xml_attr(t, "ID"), *loc = ofd_xml_attr(t, "BaseLoc"), *path = NULL;
+		if (!id || !loc || eseal_ofd_path_resolve(&path, d->doc_root, loc)) {
+			rc = ofd_anomaly(d, "%s: TemplatePage without a usable ID or BaseLoc", d->doc_root);
+		} else {
+			struct ofd_tpl *n = realloc(d->tpls, (d->ntpls + 1) * sizeof *n);
+			if (!n) {
+				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+			} else {
+				d->tpls = n;
+				d->tpls[d->ntpls].id = id;
+				d->tpls[d->ntpls].path = path;
+				d->ntpls++;
+				id = path = NULL;
+			}
+		}
+		free(id);
+		free(loc);
+		free(path);
+	}
+
+	xmlNodePtr pages = ofd_xml_child(root, "Pages");
+	size_t cap = 0;
+	for (xmlNodePtr pg = ofd_xml_child(pages, "Page"); pg && rc == 0; pg = ofd_xml_next(pg, "Page")) {
+		if (d->npages >= MAX_PAGES) {
+			rc = eseal_error_set(ESEAL_ELIMIT, "%s: more than %d pages", d->doc_root, MAX_PAGES);
+			break;
+		}
+		if (d->npages == cap) {
+			cap = cap ? cap * 2 : 8;
+			eseal_ofd_page *np = realloc(d->pages, cap * sizeof *np);
+			char **nt = np ? realloc(d->page_tpls, cap * sizeof *nt) : NULL;
+			if (np)
+				d->pages = np;
+			if (nt)
+				d->page_tpls = nt;
+			if (!np || !nt) {
+				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		char *id = ofd_xml_attr(pg, "ID"), *loc = ofd_xml_attr(pg, "BaseLoc"), *path = NULL;
+		if (!loc) {
+			rc = eseal_error_set(ESEAL_EFORMAT, "%s: page %zu has no BaseLoc", d->doc_root,
+					     d->npages + 1);
+		} else if ((rc = eseal_ofd_path_resolve(&path, d->doc_root, loc)) == 0) {
+			if (!id && !(id = strdup("")))
+				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+			else if (!*id)
+				rc = ofd_anomaly(d, "%s: page %zu has no ID", d->doc_root, d->npages + 1);
+		}
+		free(loc);
+		if (rc) {
+			free(id);
+			free(path);
+			break;
+		}
+		eseal_ofd_page *p = &d->pages[d->npages];
+		p->index = (int)d->npages + 1;
+		p->id = id;
+		p->path = path;
+		d->page_tpls[d->npages] = NULL;
+		d->npages++;
+		rc = page_scan(d, d->npages - 1);
+	}
+	if (rc == 0 && d->npages == 0)
+		rc = ofd_anomaly(d, "%s: the document has no pages", d->doc_root);
+	xmlFreeDoc(x);
+	return rc;
+}
+
+static int read_ofd_xml(eseal_ofd *d)
+{
+	xmlDocPtr x;
+	if (!eseal_ofd_entry_find(d, "/OFD.xml"))
+		return eseal_error_set(ESEAL_EFORMAT, "not an OFD package (no OFD.xml)");
+	int rc = ofd_xml_read(&x, d, "/OFD.xml");
+	if (rc)
+		return rc;
+	xmlNodePtr root = xmlDocGetRootElement(x);
+	xmlNodePtr body = ofd_xml_child(root, "DocBody");
+	if (!ofd_xml_is(root, "OFD") || !body) {
+		xmlFreeDoc(x);
+		return eseal_error_set(ESEAL_EFORMAT, "OFD.xml: no OFD/DocBody element");
+	}
+	if (ofd_xml_next(body, "DocBody"))
+		rc = ofd_anomaly(d, "OFD.xml has several DocBody elements; only the first is read");
+	char *s = ofd_xml_child_text(body, "DocRoot");
+	if (rc == 0 && !s)
+		rc = eseal_error_set(ESEAL_EFORMAT, "OFD.xml: DocBody has no DocRoot");
+	if (rc == 0)
+		rc = eseal_ofd_path_resolve(&d->doc_root, "/OFD.xml", s);
+	free(s);
+	s = ofd_xml_child_text(body, "Signatures");
+	if (rc == 0 && s)
+		rc = eseal_ofd_path_resolve(&d->sigs_path, "/OFD.xml", s);
+	free(s);
+	xmlFreeDoc(x);
+	return rc;
+}
+
+static int open_common(eseal_ofd **out, eseal_ofd *d, const char *path)
+{
+	int rc = ofd_zip_open(d, path);
+	if (rc == 0)
+		rc = read_ofd_xml(d);
+	if (rc == 0)
+		rc = read_document(d);
+	if (rc == 0)
+		rc = ofd_sigs_read(d);
+	if (rc) {
+		eseal_ofd_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int eseal_ofd_open(eseal_ofd **out, const char *path)
+{
+	*out = NULL;
+	eseal_ofd *d = calloc(1, sizeof *d);
+	if (!d)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	int rc = open_common(out, d, path);
+	if (rc && strncmp(eseal_error_last(), path, strlen(path)) != 0)
+		eseal_error_wrap("%s: ", path);
+	return rc;
+}
+
+int eseal_ofd_open_mem(eseal_ofd **out, const void *data, size_t len)
+{
+	*out = NULL;
+	eseal_ofd *d = calloc(1, sizeof *d);
+	if (!d)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	d->mem = malloc(len ? len : 1);
+	if (!d->mem) {
+		free(d);
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	}
+	memcpy(d->mem, data, len);
+	d->memlen = len;
+	return open_common(out, d, NULL);
+}
+
+const char *eseal_ofd_doc_root(const eseal_ofd *d) { return d->doc_root; }
+size_t eseal_ofd_page_count(const eseal_ofd *d) { return d->npages; }
+
+const eseal_ofd_page *eseal_ofd_page_at(const eseal_ofd *d, size_t i)
+{
+	return i < d->npages ? &d->pages[i] : NULL;
+}
+
+const eseal_ofd_page *eseal_ofd_page_by_id(const eseal_ofd *d, const char *id)
+{
+	for (size_t i = 0; id && i < d->npages; i++)
+		if (strcmp(d->pages[i].id, id) == 0)
+			return &d->pages[i];
+	return NULL;
+}
+
+const char *ofd_tpl_path(const eseal_ofd *d, const char *id, size_t idlen)
+{
+	for (size_t i = 0; i < d->ntpls; i++)
+		if (strlen(d->tpls[i].id) == idlen && memcmp(d->tpls[i].id, id, idlen) == 0)
+			return d->tpls[i].path;
+	return NULL;
+}

@@ -1,0 +1,100 @@
+/*
+ * ofd_internal.h - what the OFD files share inside the library: the package
+ * object, the XML helpers and the number parser. Not a public header.
+ */
+#ifndef ESEAL_OFD_INTERNAL_H
+#define ESEAL_OFD_INTERNAL_H
+
+#include <stdio.h>
+
+#include <libxml/tree.h>
+
+#include "eseal/ofd.h"
+
+struct zip;
+
+struct eseal_ofd {
+	/* container (zip.c) */
+	uint8_t *mem;            /* the bytes, when opened from memory */
+	size_t memlen;
+	FILE *fp;                /* the file, when opened from a path */
+	uint64_t file_size;
+	struct zip *za;
+	eseal_ofd_entry *entries;
+	size_t nentries;
+	size_t *by_path;         /* entry indexes sorted by path */
+	char **anomalies;
+	size_t nanomalies;
+
+	/* document (doc.c) */
+	char *doc_root;
+	eseal_ofd_page *pages;
+	size_t npages;
+	eseal_box default_box;   /* CommonData PageArea/PhysicalBox */
+	struct ofd_tpl *tpls;    /* CommonData TemplatePage list */
+	size_t ntpls;
+	char **page_tpls;        /* per page: space-separated template IDs, or NULL */
+
+	/* signatures (sigs.c) */
+	char *sigs_path;
+	char *max_sign_id;
+	eseal_ofd_sig *sigs;
+	size_t nsigs;
+};
+
+struct ofd_tpl {
+	char *id;
+	char *path;
+};
+
+/* zip.c */
+int ofd_zip_open(eseal_ofd *d, const char *path);
+void ofd_zip_close(eseal_ofd *d);
+int ofd_anomaly(eseal_ofd *d, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* path.c: canonical form of a zip entry name; refuses absolute names and "..". */
+int ofd_entry_canon(char **out, const char *name);
+
+/* xml.c */
+/* Parses an XML file with entities, DTDs and network access off; a document
+ * with a DOCTYPE is refused. `what` names the file in messages. */
+int ofd_xml_parse(xmlDocPtr *out, const uint8_t *data, size_t len, const char *what);
+/* Reads and parses a package file (canonical path). */
+int ofd_xml_read(xmlDocPtr *out, const eseal_ofd *d, const char *path);
+/* First child element with this local name (any namespace), or NULL. */
+xmlNodePtr ofd_xml_child(xmlNodePtr parent, const char *local);
+/* Next sibling element with this local name after n, or NULL. */
+xmlNodePtr ofd_xml_next(xmlNodePtr n, const char *local);
+int ofd_xml_is(xmlNodePtr n, const char *local);
+/* Attribute value (no namespace or any), strdup'd, or NULL. */
+char *ofd_xml_attr(xmlNodePtr n, const char *name);
+/* Element text content, strdup'd ("" when empty), NULL on no memory. */
+char *ofd_xml_text(xmlNodePtr n);
+/* Text of a child element, trimmed, strdup'd, or NULL when absent. */
+char *ofd_xml_child_text(xmlNodePtr parent, const char *local);
+
+/* doc.c: path of a CommonData TemplatePage by ID, or NULL. */
+const char *ofd_tpl_path(const eseal_ofd *d, const char *id, size_t idlen);
+
+/* sigs.c */
+int ofd_sigs_read(eseal_ofd *d);
+void ofd_sigs_free(eseal_ofd *d);
+
+/* page.c: adds the text (and rules) of page i, templates first. */
+int ofd_page_text(const eseal_ofd *d, size_t i, eseal_text_page *tp);
+
+/* textobj.c: one TextObject / PathObject in page coordinates; origin is
+ * the page's PhysicalBox corner. */
+int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy);
+int ofd_pathobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy);
+
+/* Locale-independent number parsing. ofd_num reads one number at *s and
+ * advances it; 0 or -1. ofd_box parses "x y w h"; 0 or -1. */
+int ofd_num(const char **s, double *v);
+int ofd_box(const char *s, eseal_box *b);
+
+#endif
