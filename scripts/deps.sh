@@ -8,7 +8,7 @@ PKGS=(
   libssl-dev openssl libzip-dev libxml2-dev zlib1g-dev
   libjansson-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
   libcairo2-dev libfreetype-dev libpng-dev libjpeg62-turbo-dev fonts-noto-cjk fontconfig
-  gettext unzip zip
+  gettext locales unzip zip jq postgresql
   clang llvm libclang-rt-14-dev valgrind
   qpdf poppler-utils libnss3-tools
 )
@@ -23,4 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Chinese messages need the zh_CN.UTF-8 locale.
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN.utf8$'; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  $SUDO locale-gen >/dev/null
 fi

@@ -328,6 +328,25 @@ static void test_key_files(void)
 		snprintf(cmd, sizeof cmd, "openssl asn1parse -in %s 2>/dev/null | grep -q -i sm4", p);
 		CHECK(system(cmd) == 0);
 	}
+	/* A certificate ahead of the key in the same file is skipped. */
+	{
+		eseal_buf both = ESEAL_BUF_INIT, kp = ESEAL_BUF_INIT;
+		char bp[600], cp[600];
+		eseal_cert *cc;
+		snprintf(cp, sizeof cp, "%s/ca.pem", shared_ca());
+		CHECK_OK(eseal_cert_load(&cc, cp));
+		CHECK_OK(eseal_cert_pem(cc, &both));
+		CHECK_OK(eseal_key_to_pem(k, "pw", 2, &kp));
+		CHECK_OK(eseal_buf_put(&both, kp.data, kp.len));
+		snprintf(bp, sizeof bp, "%s/both.pem", dir);
+		CHECK_OK(eseal_file_write_atomic(bp, both.data, both.len, 0600));
+		CHECK_OK(eseal_key_load(&k2, bp, "pw", 2));
+		eseal_key_free(k2);
+		CHECK_EQ_INT(eseal_key_load(&k2, cp, "pw", 2), ESEAL_EFORMAT);
+		eseal_cert_free(cc);
+		eseal_buf_free(&both);
+		eseal_buf_free(&kp);
+	}
 	/* P-256 round trip too. */
 	eseal_key *e;
 	CHECK_OK(eseal_key_generate(&e, ESEAL_KEY_EC_P256));
@@ -515,6 +534,84 @@ static void test_trust_dir_and_bundle(void)
 	CHECK_EQ_INT(eseal_cert_parse(&one, junk, 3), ESEAL_EFORMAT);
 }
 
+/* An end-entity certificate cannot act as a CA, even with a good signature. */
+static void test_not_a_ca(void)
+{
+	eseal_ca *ca = NULL;
+	CHECK_OK(eseal_ca_open(&ca, shared_ca(), PASS, strlen(PASS)));
+	eseal_key *mk = NULL;
+	eseal_cert *maker = issue(ca, ESEAL_ROLE_MAKER, "Org", "Maker", 0, 30, &mk);
+	eseal_cert *leaf = issue(ca, ESEAL_ROLE_SEAL, "Org", "Seal", 0, 30, NULL);
+	REQUIRE(maker && leaf);
+	X509 *x = X509_dup(leaf->x);
+	REQUIRE(x && X509_set_issuer_name(x, X509_get_subject_name(maker->x)));
+	X509_delete_ext(x, X509_get_ext_by_NID(x, NID_authority_key_identifier, -1));
+	EVP_MD_CTX *m = NULL;
+	CHECK_OK(pki_sign_ctx(&m, mk));
+	REQUIRE(X509_sign_ctx(x, m) > 0);
+	EVP_MD_CTX_free(m);
+	eseal_cert *forged;
+	CHECK_OK(pki_cert_wrap(&forged, x));
+	CHECK(eseal_cert_signed_by(forged, maker));
+	eseal_trust *t = ca_trust(shared_ca());
+	eseal_chain_status st;
+	char why[512];
+	eseal_cert *extra[1] = { maker };
+	CHECK_OK(eseal_trust_verify(t, forged, extra, 1, time(NULL), &st, why, sizeof why));
+	CHECK_EQ_INT(st, ESEAL_CHAIN_INVALID);
+	CHECK(strstr(why, "CA") != NULL);
+	eseal_trust_free(t);
+	eseal_cert_free(forged);
+	eseal_cert_free(maker);
+	eseal_cert_free(leaf);
+	eseal_key_free(mk);
+	eseal_ca_free(ca);
+}
+
+/* The fixtures' certificates share one DN: anchors match by bytes. */
+static void test_match_by_bytes(void)
+{
+	SKIP_IF_NO_SHARED();
+	char path[4096];
+	snprintf(path, sizeof path, "%s", h_shared("fixtures/keys/USER.p12"));
+	eseal_cert *user = NULL;
+	CHECK_OK(eseal_pkcs12_load(path, "777777", NULL, &user));
+	REQUIRE(user);
+	eseal_ca *ca = NULL;
+	CHECK_OK(eseal_ca_open(&ca, shared_ca(), PASS, strlen(PASS)));
+	/* Same subject DN as the fixture, different certificate. */
+	eseal_key *k;
+	CHECK_OK(eseal_key_generate(&k, ESEAL_KEY_SM2));
+	eseal_cert_request req = { .role = ESEAL_ROLE_SEAL, .org = "OFD R&W", .name = "Test Certificate" };
+	eseal_cert *twin;
+	CHECK_OK(eseal_ca_issue(ca, &req, k, &twin));
+	eseal_trust *t;
+	CHECK_OK(eseal_trust_new(&t));
+	CHECK_OK(eseal_trust_add_cert(t, user));
+	eseal_chain_status st;
+	char why[512];
+	time_t t2021 = 1609459200 + 100 * 24 * 3600; /* 2021-04-11 */
+	CHECK_OK(eseal_trust_verify(t, user, NULL, 0, t2021, &st, why, sizeof why));
+	CHECK_EQ_INT(st, ESEAL_CHAIN_OK);
+	CHECK_OK(eseal_trust_verify(t, user, NULL, 0, time(NULL), &st, why, sizeof why));
+	CHECK_EQ_INT(st, ESEAL_CHAIN_EXPIRED);
+	CHECK_OK(eseal_trust_verify(t, twin, NULL, 0, time(NULL), &st, why, sizeof why));
+	CHECK(st != ESEAL_CHAIN_OK);
+	/* And the fixture is not trusted because a same-named certificate is. */
+	eseal_trust *t3;
+	CHECK_OK(eseal_trust_new(&t3));
+	CHECK_OK(eseal_trust_add_cert(t3, twin));
+	CHECK_OK(eseal_trust_verify(t3, user, NULL, 0, t2021, &st, why, sizeof why));
+	CHECK(st != ESEAL_CHAIN_OK);
+	eseal_trust_free(t3);
+	eseal_trust_free(t);
+	eseal_cert_free(twin);
+	eseal_key_free(k);
+	eseal_cert_free(user);
+	eseal_ca_free(ca);
+}
+
 TESTS(T(test_ca_init_open), T(test_issue_roles), T(test_chain_times), T(test_no_anchor),
       T(test_revocation), T(test_key_files), T(test_p12_fixture), T(test_chinese_names),
-      T(test_empty_sm2_id_rejected), T(test_p256_ca), T(test_trust_dir_and_bundle))
+      T(test_empty_sm2_id_rejected), T(test_p256_ca), T(test_trust_dir_and_bundle),
+      T(test_not_a_ca), T(test_match_by_bytes))

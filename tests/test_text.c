@@ -38,7 +38,8 @@ static void test_lines_order(void)
 	run(p, "world", 40, 20, 2, 4);
 	run(p, "hello ", 28, 20.3, 2, 4);   /* slightly lower baseline, same line */
 	run(p, "第一行", 10, 10, 4, 4);
-	run(p, "below", 10, 26, 2, 4);      /* 6 mm lower: a new line */
+	run(p, "below  ", 10, 26, 2, 4);    /* 6 mm lower: a new line */
+	run(p, "   ", 10, 60, 2, 4);        /* blanks only: no line */
 	CHECK_OK(eseal_text_page_finish(p));
 	REQUIRE(p->nlines == 3);
 	char *s0 = eseal_text_line_utf8(&p->lines[0]);

@@ -59,6 +59,15 @@ const eseal_ofd_entry *eseal_ofd_entry_find(const eseal_ofd *d, const char *path
 /* Reads an entry's uncompressed bytes into out (appended); max = 0 means
  * ESEAL_OFD_MAX_ENTRY. ESEAL_ENOTFOUND when absent, ESEAL_ELIMIT when larger. */
 int eseal_ofd_read(const eseal_ofd *d, const char *path, size_t max, eseal_buf *out);
+/* Passes an entry's uncompressed bytes to cb in chunks, so large files can
+ * be digested without holding them; a non-zero return from cb stops and is
+ * returned. The CRC is checked after the last chunk: on any error, discard
+ * what cb saw. */
+int eseal_ofd_stream(const eseal_ofd *d, const char *path,
+		     int (*cb)(void *ctx, const uint8_t *p, size_t n), void *ctx);
+/* Reads an entry's stored bytes as they are in the zip (still compressed
+ * with its method), for copying it unchanged into a new package. */
+int eseal_ofd_read_raw(const eseal_ofd *d, const char *path, eseal_buf *out);
 /* The underlying libzip archive (a `zip_t *`), read-only, for a writer that
  * copies unchanged entries without recompressing them. */
 void *eseal_ofd_zip(const eseal_ofd *d);
@@ -84,10 +93,30 @@ typedef struct eseal_ofd_page {
 
 /* Canonical path of Document.xml (the first DocBody's DocRoot). */
 const char *eseal_ofd_doc_root(const eseal_ofd *d);
+/* Canonical path of Annotations.xml, NULL when the document has none
+ * (annotations are outside every signature by design). */
+const char *eseal_ofd_annotations_path(const eseal_ofd *d);
 size_t eseal_ofd_page_count(const eseal_ofd *d);
 const eseal_ofd_page *eseal_ofd_page_at(const eseal_ofd *d, size_t i);
 /* The page with this ID (NULL when absent). */
 const eseal_ofd_page *eseal_ofd_page_by_id(const eseal_ofd *d, const char *id);
+
+/* Document-wide resources (CommonData PublicRes and DocumentRes): fonts and
+ * multimedia (images). Page-level resources are not listed. */
+enum { ESEAL_OFD_RES_FONT = 1, ESEAL_OFD_RES_MEDIA = 2 };
+
+typedef struct eseal_ofd_res {
+	int kind;            /* ESEAL_OFD_RES_FONT or ESEAL_OFD_RES_MEDIA */
+	const char *id;
+	const char *name;    /* FontName, or the MultiMedia Type ("Image") */
+	const char *family;  /* FamilyName, or the MultiMedia Format ("PNG"); may be NULL */
+	const char *path;    /* canonical FontFile/MediaFile, NULL when not embedded */
+} eseal_ofd_res;
+
+size_t eseal_ofd_res_count(const eseal_ofd *d);
+const eseal_ofd_res *eseal_ofd_res_at(const eseal_ofd *d, size_t i);
+/* The resource with this ID (NULL when absent). */
+const eseal_ofd_res *eseal_ofd_res_by_id(const eseal_ofd *d, const char *id);
 
 /* Text of every page (template text included), lines in reading order. */
 int eseal_ofd_text(eseal_text_doc **out, eseal_ofd *d);

@@ -74,6 +74,10 @@ typedef enum {
  * Validates leaf up to an anchor at time `at`, with optional extra
  * (untrusted) intermediates. Returns 0 and sets *status (and a reason in
  * why) whatever the outcome; a negative code only for errors.
+ * Revocation: when a CRL of a certificate's issuer was added (and its
+ * signature verifies), the certificate is REVOKED only if its revocation
+ * date is not after `at` (GM/T 0031 §6.2.3). Without such a CRL revocation
+ * is not checked.
  */
 int eseal_trust_verify(const eseal_trust *t, const eseal_cert *leaf,
 		       eseal_cert *const *extra, size_t nextra, time_t at,
@@ -94,7 +98,8 @@ int eseal_pubkey_load(eseal_key **out, const char *path);
 
 /* The built-in CA: an SM2 root and an issuing CA kept in a directory:
  *   root.pem root.key issuing.pem issuing.key ca.pem (= root + issuing)
- *   serial (next serial, hex), index.json (issued and revoked), crl.pem */
+ *   index.json (issued and revoked certificates, issue count, next CRL
+ *   number), crl.pem. Serial numbers are random (16 bytes, positive). */
 typedef struct eseal_ca eseal_ca;
 
 typedef enum {

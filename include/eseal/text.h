@@ -66,7 +66,8 @@ int eseal_text_doc_add_page(eseal_text_doc *d, const char *id,
  * under construction must only be touched through these functions.
  * Line building: characters whose vertical centres are within half a glyph
  * height of a line and that overlap it vertically join it; lines run top to
- * bottom, characters left to right. Whitespace characters are kept. */
+ * bottom, characters left to right. Blanks inside a line are kept; blanks
+ * at either end are trimmed and lines of blanks only are dropped. */
 int eseal_text_page_add_char(eseal_text_page *p, uint32_t cp, eseal_box box, double size);
 int eseal_text_page_add_rule(eseal_text_page *p, eseal_box box);
 /* Groups the page's characters into lines (top to bottom, left to right). */

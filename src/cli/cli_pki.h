@@ -1,5 +1,6 @@
 /*
- * cli_pki.h - helpers shared by the key, cert, trust and ca commands.
+ * cli_pki.h - helpers shared by the key, cert, trust and ca commands; they
+ * only arrange arguments and never touch key material.
  */
 #ifndef ESEAL_CLI_PKI_H
 #define ESEAL_CLI_PKI_H
@@ -13,5 +14,9 @@ void cli_pki_options_first(int argc, char **argv, const cli_opt *opts);
 
 /* Upper-case hex of n bytes into out (2n+1 bytes). */
 void cli_pki_hex(char *out, const uint8_t *p, size_t n);
+
+/* Opens a CA directory, asking for the passphrase only when its issuing
+ * key is encrypted. Returns 0 or an exit code (message printed). */
+int cli_pki_open_ca(const char *dir, const char *pass_file, eseal_ca **ca);
 
 #endif

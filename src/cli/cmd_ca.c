@@ -71,17 +71,6 @@ static int ca_init(int argc, char **argv)
 	return 0;
 }
 
-static int open_ca(const char *dir, const char *pass_file, eseal_ca **ca)
-{
-	char *pass = NULL;
-	int ex = cli_passphrase(pass_file, _("CA passphrase: "), 0, &pass);
-	if (ex)
-		return ex;
-	int rc = eseal_ca_open(ca, dir, pass, strlen(pass));
-	cli_pass_free(pass);
-	return rc ? cli_fail(NULL) : 0;
-}
-
 static int ca_revoke(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -134,7 +123,7 @@ static int ca_revoke(int argc, char **argv)
 		serial = sbuf;
 	}
 	eseal_ca *ca = NULL;
-	if ((ex = open_ca(dir, cli_get(&a, opts, "pass-file"), &ca)))
+	if ((ex = cli_pki_open_ca(dir, cli_get(&a, opts, "pass-file"), &ca)))
 		return ex;
 	if (eseal_ca_revoke(ca, serial, reason, when) || eseal_ca_crl(ca, (int)crl_days, NULL))
 		ex = cli_fail(NULL);
@@ -166,7 +155,7 @@ static int ca_crl(int argc, char **argv)
 	if ((ex = cli_get_int(&a, opts, "days", 30, 1, 3650, &days)))
 		return ex;
 	eseal_ca *ca = NULL;
-	if ((ex = open_ca(dir, cli_get(&a, opts, "pass-file"), &ca)))
+	if ((ex = cli_pki_open_ca(dir, cli_get(&a, opts, "pass-file"), &ca)))
 		return ex;
 	if (eseal_ca_crl(ca, (int)days, NULL)) {
 		ex = cli_fail(NULL);

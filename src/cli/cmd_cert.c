@@ -81,16 +81,12 @@ static int cert_issue(int argc, char **argv)
 	if (nbs && eseal_time_parse(&req.not_before, nbs))
 		return cli_usage(_("--not-before: '%s' is not a time"), nbs);
 
-	char *capass = NULL, *keypass = NULL;
+	char *keypass = NULL;
 	eseal_ca *ca = NULL;
 	eseal_key *k = NULL;
 	eseal_cert *c = NULL;
-	if ((ex = cli_passphrase(cli_get(&a, opts, "pass-file"), _("CA passphrase: "), 0, &capass)))
+	if ((ex = cli_pki_open_ca(dir, cli_get(&a, opts, "pass-file"), &ca)))
 		return ex;
-	if (eseal_ca_open(&ca, dir, capass, strlen(capass))) {
-		ex = cli_fail(NULL);
-		goto done;
-	}
 	if (pubkey) {
 		if (eseal_pubkey_load(&k, pubkey)) {
 			ex = cli_fail(pubkey);
@@ -107,12 +103,16 @@ static int cert_issue(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (eseal_ca_issue(ca, &req, k, &c)) {
-		ex = cli_fail(NULL);
-		goto done;
-	}
+	/* The key first: a certificate recorded in the CA index must never
+	 * lack its key because the key could not be written. */
 	if (out_key && eseal_key_save(k, out_key, keypass, keypass ? strlen(keypass) : 0)) {
 		ex = cli_fail(out_key);
+		goto done;
+	}
+	if (eseal_ca_issue(ca, &req, k, &c)) {
+		ex = cli_fail(NULL);
+		if (out_key)
+			unlink(out_key);
 		goto done;
 	}
 	if (eseal_cert_save_pem(c, out_cert)) {
@@ -129,7 +129,6 @@ done:
 	eseal_cert_free(c);
 	eseal_key_free(k);
 	eseal_ca_free(ca);
-	cli_pass_free(capass);
 	cli_pass_free(keypass);
 	return ex;
 }

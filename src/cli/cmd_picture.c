@@ -55,7 +55,7 @@ static const cli_opt make_opts[] = {
 	{ "org", 1, N_("organisation name (square: the person's name)"), "TEXT" },
 	{ "title", 1, N_("title, e.g. 合同专用章 (round: under the star; oval: bottom line)"), "TEXT" },
 	{ "code", 1, N_("round: seal code on the lower arc; oval: tax number line"), "TEXT" },
-	{ "size", 1, N_("diameter or side in mm (default 42 round, 18 square)"), "MM" },
+	{ "size", 1, N_("diameter, side or oval width in mm (default 42 round, 18 square)"), "MM" },
 	{ "width", 1, N_("width in mm (oval default 40)"), "MM" },
 	{ "height", 1, N_("height in mm (oval default 30)"), "MM" },
 	{ "color", 1, N_("ink colour (default #E60012)"), "HEX" },
@@ -72,7 +72,7 @@ static int picture_make(int argc, char **argv)
 {
 	cli_args a;
 	int rc = cli_parse(argc, argv, make_opts,
-		"make --shape round|oval|square --org TEXT [--title TEXT] [--code TEXT] "
+		"--shape round|oval|square --org TEXT [--title TEXT] [--code TEXT] "
 		"[--size MM | --width MM --height MM] [--color HEX] -o OUT.png [--svg OUT.svg]",
 		N_("Draw a standard seal picture; the PNG prints at the seal's size."), &a);
 	if (rc)
@@ -164,7 +164,7 @@ static const cli_opt import_opts[] = {
 static int picture_import(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, import_opts, "import SCAN.(png|jpg) [--size MM] -o OUT.png",
+	int rc = cli_parse(argc, argv, import_opts, "SCAN.(png|jpg) [--size MM] -o OUT.png",
 		N_("Lift a red seal impression from a scan or photo into a clean transparent PNG."), &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -213,7 +213,7 @@ static const cli_opt info_opts[] = {
 static int picture_info(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, info_opts, "info PICTURE.(png|jpg) [--json]",
+	int rc = cli_parse(argc, argv, info_opts, "PICTURE.(png|jpg) [--json]",
 		N_("Show a picture's size in pixels and in millimetres."), &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;

@@ -17,14 +17,9 @@
 
 static void fingerprint(const eseal_cert *c, char out[65])
 {
-	static const char hx[] = "0123456789ABCDEF";
 	uint8_t d[32];
 	eseal_cert_sm3(c, d);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hx[d[i] >> 4];
-		out[2 * i + 1] = hx[d[i] & 15];
-	}
-	out[64] = 0;
+	cli_pki_hex(out, d, 32);
 }
 
 static int trust_add(int argc, char **argv)

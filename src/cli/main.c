@@ -2,9 +2,13 @@
  * main.c - the eseal command: git-style dispatch to one function per
  * subcommand, listed in commands.def.
  */
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -32,11 +36,37 @@ static void help(FILE *f)
 		     "4 bad input, 5 crypto or key error, 6 refused, 7 internal or I/O error.\n"));
 }
 
+/* Message catalogues: $ESEAL_LOCALEDIR, else locale/ next to the binary (a
+ * build tree), else the installed share/locale. */
+static void setup_i18n(void)
+{
+	const char *dir = getenv("ESEAL_LOCALEDIR");
+	static char local[PATH_MAX];
+	if (!dir) {
+		ssize_t n = readlink("/proc/self/exe", local, sizeof local - 16);
+		struct stat st;
+		if (n > 0) {
+			local[n] = 0;
+			char *slash = strrchr(local, '/');
+			if (slash) {
+				strcpy(slash + 1, "locale");
+				if (stat(local, &st) == 0 && S_ISDIR(st.st_mode))
+					dir = local;
+			}
+		}
+	}
+	if (!setlocale(LC_ALL, "")) {
+		/* The asked-for locale is not installed: keep UTF-8 output at least. */
+		setlocale(LC_ALL, "C.UTF-8");
+	}
+	bindtextdomain("eseal", dir ? dir : ESEAL_LOCALEDIR);
+	bind_textdomain_codeset("eseal", "UTF-8");
+	textdomain("eseal");
+}
+
 int main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
-	bindtextdomain("eseal", ESEAL_LOCALEDIR);
-	textdomain("eseal");
+	setup_i18n();
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

@@ -103,7 +103,7 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, const char *usage,
 	opterr = 0;
 	for (;;) {
 		int li = 0;
-		int c = getopt_long(argc, argv, "+h", lo, &li);
+		int c = getopt_long(argc, argv, "h", lo, &li);
 		if (c == -1)
 			break;
 		if (c == 999 || c == 'h') {

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ofd/ofd_internal.h"
 
@@ -38,8 +39,37 @@ void eseal_ofd_free(eseal_ofd *d)
 	}
 	free(d->tpls);
 	free(d->doc_root);
+	free(d->annots_path);
+	ofd_res_free(d);
 	ofd_zip_close(d);
 	free(d);
+}
+
+/* When a referenced path is missing but one entry matches it ignoring case
+ * (producers on Windows write "TPLS/..." for "Tpls/..."), use that entry
+ * and report it. Only for reading the document structure: signature
+ * References are always matched exactly. */
+static int fix_case(eseal_ofd *d, char **path)
+{
+	if (eseal_ofd_entry_find(d, *path))
+		return 0;
+	const eseal_ofd_entry *hit = NULL;
+	for (size_t i = 0; i < d->nentries; i++) {
+		if (strcasecmp(d->entries[i].path, *path) != 0)
+			continue;
+		if (hit)
+			return 0; /* ambiguous: leave it missing */
+		hit = &d->entries[i];
+	}
+	if (!hit)
+		return 0;
+	int rc = ofd_anomaly(d, "%s is spelled %s in the package", *path, hit->path);
+	char *n = strdup(hit->path);
+	if (!n)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	free(*path);
+	*path = n;
+	return rc;
 }
 
 /* Reads a page's own Area/PhysicalBox and Template references. */
@@ -111,12 +141,16 @@ static int read_document(eseal_ofd *d)
 		char *id = ofd_xml_attr(t, "ID"), *loc = ofd_xml_attr(t, "BaseLoc"), *path = NULL;
 		if (!id || !loc || eseal_ofd_path_resolve(&path, d->doc_root, loc)) {
 			rc = ofd_anomaly(d, "%s: TemplatePage without a usable ID or BaseLoc", d->doc_root);
-		} else {
+		} else if ((rc = fix_case(d, &path)) == 0) {
+			if (!eseal_ofd_entry_find(d, path))
+				rc = ofd_anomaly(d, "template %s: %s is missing", id, path);
 			struct ofd_tpl *n = realloc(d->tpls, (d->ntpls + 1) * sizeof *n);
 			if (!n) {
 				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
 			} else {
 				d->tpls = n;
+			}
+			if (n && rc == 0) {
 				d->tpls[d->ntpls].id = id;
 				d->tpls[d->ntpls].path = path;
 				d->ntpls++;
@@ -127,6 +161,27 @@ static int read_document(eseal_ofd *d)
 		free(loc);
 		free(path);
 	}
+
+	for (xmlNodePtr r = common ? common->children : NULL; r && rc == 0; r = r->next) {
+		if (!ofd_xml_is(r, "PublicRes") && !ofd_xml_is(r, "DocumentRes"))
+			continue;
+		char *loc = ofd_xml_text(r), *path = NULL;
+		if (!loc)
+			rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+		else if (eseal_ofd_path_resolve(&path, d->doc_root, loc) != 0)
+			rc = ofd_anomaly(d, "%s: unusable resource path \"%s\"", d->doc_root, loc);
+		else if ((rc = fix_case(d, &path)) == 0)
+			rc = ofd_res_read(d, path);
+		free(loc);
+		free(path);
+	}
+
+	s = ofd_xml_child_text(root, "Annotations");
+	if (rc == 0 && s && *s)
+		rc = eseal_ofd_path_resolve(&d->annots_path, d->doc_root, s);
+	free(s);
+	if (rc == 0 && d->annots_path && !eseal_ofd_entry_find(d, d->annots_path))
+		rc = ofd_anomaly(d, "%s names %s, which is missing", d->doc_root, d->annots_path);
 
 	xmlNodePtr pages = ofd_xml_child(root, "Pages");
 	size_t cap = 0;
@@ -152,7 +207,8 @@ static int read_document(eseal_ofd *d)
 		if (!loc) {
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: page %zu has no BaseLoc", d->doc_root,
 					     d->npages + 1);
-		} else if ((rc = eseal_ofd_path_resolve(&path, d->doc_root, loc)) == 0) {
+		} else if ((rc = eseal_ofd_path_resolve(&path, d->doc_root, loc)) == 0 &&
+			   (rc = fix_case(d, &path)) == 0) {
 			if (!id && !(id = strdup("")))
 				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
 			else if (!*id)
@@ -254,6 +310,7 @@ int eseal_ofd_open_mem(eseal_ofd **out, const void *data, size_t len)
 }
 
 const char *eseal_ofd_doc_root(const eseal_ofd *d) { return d->doc_root; }
+const char *eseal_ofd_annotations_path(const eseal_ofd *d) { return d->annots_path; }
 size_t eseal_ofd_page_count(const eseal_ofd *d) { return d->npages; }
 
 const eseal_ofd_page *eseal_ofd_page_at(const eseal_ofd *d, size_t i)

@@ -28,12 +28,15 @@ struct eseal_ofd {
 
 	/* document (doc.c) */
 	char *doc_root;
+	char *annots_path;
 	eseal_ofd_page *pages;
 	size_t npages;
 	eseal_box default_box;   /* CommonData PageArea/PhysicalBox */
 	struct ofd_tpl *tpls;    /* CommonData TemplatePage list */
 	size_t ntpls;
 	char **page_tpls;        /* per page: space-separated template IDs, or NULL */
+	eseal_ofd_res *res;      /* res.c */
+	size_t nres;
 
 	/* signatures (sigs.c) */
 	char *sigs_path;
@@ -79,6 +82,10 @@ char *ofd_xml_child_text(xmlNodePtr parent, const char *local);
 
 /* doc.c: path of a CommonData TemplatePage by ID, or NULL. */
 const char *ofd_tpl_path(const eseal_ofd *d, const char *id, size_t idlen);
+
+/* res.c: reads one PublicRes/DocumentRes file (canonical path). */
+int ofd_res_read(eseal_ofd *d, const char *path);
+void ofd_res_free(eseal_ofd *d);
 
 /* sigs.c */
 int ofd_sigs_read(eseal_ofd *d);

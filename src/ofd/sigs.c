@@ -179,8 +179,10 @@ static int read_signature(const eseal_ofd *d, eseal_ofd_sig *s)
 {
 	eseal_buf b = ESEAL_BUF_INIT;
 	int rc = eseal_ofd_read(d, s->path, ESEAL_OFD_MAX_XML, &b);
-	if (rc)
+	if (rc) {
+		eseal_buf_free(&b);
 		return rc;
+	}
 	s->xml = malloc(b.len ? b.len : 1);
 	if (!s->xml) {
 		eseal_buf_free(&b);

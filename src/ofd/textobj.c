@@ -5,10 +5,14 @@
  * A TextObject has a Boundary (its origin on the page), an optional CTM
  * applied in the object's own space, a font Size, and TextCodes whose X/Y
  * give the first glyph's baseline origin and whose DeltaX/DeltaY lists (with
- * the "g count value" shorthand) give the steps to the next glyphs. Font
- * files are never read: boxes are em boxes (an ascent of 0.86 em, a descent
- * of 0.14 em), wide for CJK and half wide for the rest unless DeltaX says
- * narrower. Rotated text and glyphs off the page are left out.
+ * the "g count value" shorthand) give the steps to the next glyphs. A DeltaX
+ * list shorter than the text repeats its last step, missing DeltaY steps are
+ * 0, and without DeltaX the step is the estimated advance below (the
+ * standard would stack the glyphs; producers that omit it rely on font
+ * advances). Font files are never read: boxes are em boxes (an ascent of
+ * 0.86 em, a descent of 0.14 em), wide for CJK and half wide for the rest
+ * unless DeltaX says narrower. Rotated text and glyphs off the page are
+ * left out.
  * This file must never allocate from a count written in the file without
  * capping it by the number of characters.
  */
@@ -122,7 +126,7 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 	if (fabs(m.b) > 0.02 * fabs(m.a) || fabs(m.c) > 0.02 * fabs(m.d))
 		return 0;
 	double scale = sqrt(fabs(m.a * m.d - m.b * m.c));
-	double x = 0, y = 0;
+	double lx = 0, ly = 0;
 	int rc = 0;
 	for (xmlNodePtr tc = ofd_xml_child(obj, "TextCode"); tc && rc == 0; tc = ofd_xml_next(tc, "TextCode")) {
 		char *text = ofd_xml_text(tc);
@@ -140,16 +144,18 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 		}
 		size_t n = utf8_decode(text, cps);
 		free(text);
-		/* X and Y default to where the previous TextCode ended. */
+		/* A missing X or Y repeats the previous TextCode's value
+		 * (GB/T 33190 §11.3), not the place where it ended. */
 		char *a = ofd_xml_attr(tc, "X");
 		const char *p = a;
 		if (a)
-			ofd_num(&p, &x);
+			ofd_num(&p, &lx);
 		free(a);
 		p = a = ofd_xml_attr(tc, "Y");
 		if (a)
-			ofd_num(&p, &y);
+			ofd_num(&p, &ly);
 		free(a);
+		double x = lx, y = ly;
 		a = ofd_xml_attr(tc, "DeltaX");
 		size_t ndx = deltas(a, dx, n);
 		free(a);
@@ -180,8 +186,6 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 				if (b.x < tp->width && b.x + b.w > 0 && b.y < tp->height && b.y + b.h > 0)
 					rc = eseal_text_page_add_char(tp, c, b, size * scale);
 			}
-			/* The step after the last glyph only matters for a
-			 * following TextCode without X. */
 			x += step;
 			if (i < ndy)
 				y += dy[i];

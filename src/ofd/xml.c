@@ -7,6 +7,7 @@
  * never touches the network; a DOCTYPE is refused outright, since no OFD file
  * needs one and every XML entity attack starts with one.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -37,9 +38,18 @@ static int has_doctype(const uint8_t *p, size_t n)
 	return 0;
 }
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 must be initialised once before threads parse concurrently. */
+static void init_libxml(void)
+{
+	xmlInitParser();
+}
+
 int ofd_xml_parse(xmlDocPtr *out, const uint8_t *data, size_t len, const char *what)
 {
 	*out = NULL;
+	pthread_once(&init_once, init_libxml);
 	if (len > ESEAL_OFD_MAX_XML)
 		return eseal_error_set(ESEAL_ELIMIT, "%s: XML file too large", what);
 	if (len > INT32_MAX)

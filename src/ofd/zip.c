@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zip.h>
 
@@ -101,6 +103,12 @@ static int cmp_path_idx(const void *a, const void *b, void *ctx)
 {
 	const eseal_ofd *d = ctx;
 	return strcmp(d->entries[*(const size_t *)a].path, d->entries[*(const size_t *)b].path);
+}
+
+static int cmp_path_ci(const void *a, const void *b, void *ctx)
+{
+	const eseal_ofd *d = ctx;
+	return strcasecmp(d->entries[*(const size_t *)a].path, d->entries[*(const size_t *)b].path);
 }
 
 static time_t dos_time(uint16_t t, uint16_t dt)
@@ -383,6 +391,20 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 			goto out;
 		}
 	}
+	/* Names that differ only in case are one file on some systems and
+	 * two in the zip: legal, but worth telling a verifier about. */
+	size_t *ci = malloc((d->nentries ? d->nentries : 1) * sizeof *ci);
+	if (!ci) {
+		rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(ci, d->by_path, d->nentries * sizeof *ci);
+	qsort_r(ci, d->nentries, sizeof *ci, cmp_path_ci, d);
+	for (size_t i = 1; i < d->nentries && rc == 0; i++)
+		if (strcasecmp(d->entries[ci[i - 1]].path, d->entries[ci[i]].path) == 0)
+			rc = ofd_anomaly(d, "entries \"%s\" and \"%s\" differ only in case",
+					 d->entries[ci[i - 1]].path, d->entries[ci[i]].path);
+	free(ci);
 out:
 	free(cd);
 	free(sp);
@@ -415,8 +437,20 @@ int ofd_zip_open(eseal_ofd *d, const char *path)
 	zip_source_t *src;
 	if (d->mem)
 		src = zip_source_buffer_create(d->mem + zip_start, zip_end - zip_start, 0, &ze);
-	else
-		src = zip_source_file_create(path, zip_start, (zip_int64_t)(zip_end - zip_start), &ze);
+	else {
+		/* The same open file that was checked, not the path again: the
+		 * file may have been replaced in between. */
+		int fd = dup(fileno(d->fp));
+		FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!fp && fd >= 0)
+			close(fd);
+		src = fp ? zip_source_filep_create(fp, zip_start, (zip_int64_t)(zip_end - zip_start), &ze)
+			 : NULL;
+		if (fp && !src)
+			fclose(fp);
+		if (!fp)
+			zip_error_set(&ze, ZIP_ER_OPEN, 0);
+	}
 	if (!src) {
 		rc = eseal_error_set(ESEAL_EFORMAT, "zip: %s", zip_error_strerror(&ze));
 		zip_error_fini(&ze);
@@ -532,6 +566,80 @@ int eseal_ofd_read(const eseal_ofd *d, const char *path, size_t max, eseal_buf *
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: %s", path, zip_file_strerror(f));
 		else if (got > 0)
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: data longer than its declared size", path);
+	}
+	zip_fclose(f);
+	if (rc)
+		out->len = start;
+	return rc;
+}
+
+int eseal_ofd_stream(const eseal_ofd *d, const char *path,
+		     int (*cb)(void *ctx, const uint8_t *p, size_t n), void *ctx)
+{
+	const eseal_ofd_entry *e = eseal_ofd_entry_find(d, path);
+	if (!e)
+		return eseal_error_set(ESEAL_ENOTFOUND, "%s: no such file in the package", path);
+	if (e->is_dir)
+		return eseal_error_set(ESEAL_EFORMAT, "%s: is a folder", path);
+	if (e->method != 0 && e->method != 8)
+		return eseal_error_set(ESEAL_EUNSUPPORTED, "%s: compression method %d is not supported",
+				       path, e->method);
+	uint8_t *chunk = malloc(65536);
+	if (!chunk)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	zip_file_t *f = zip_fopen_index(d->za, e->zip_index, 0);
+	if (!f) {
+		free(chunk);
+		return eseal_error_set(ESEAL_EFORMAT, "%s: %s", path, zip_strerror(d->za));
+	}
+	uint64_t total = 0;
+	int rc = 0;
+	for (;;) {
+		zip_int64_t got = zip_fread(f, chunk, 65536);
+		if (got < 0) {
+			rc = eseal_error_set(ESEAL_EFORMAT, "%s: %s", path, zip_file_strerror(f));
+			break;
+		}
+		if (got == 0)
+			break;
+		total += (uint64_t)got;
+		if (total > e->size) {
+			rc = eseal_error_set(ESEAL_EFORMAT, "%s: data longer than its declared size", path);
+			break;
+		}
+		if ((rc = cb(ctx, chunk, (size_t)got)) != 0)
+			break;
+	}
+	if (rc == 0 && total != e->size)
+		rc = eseal_error_set(ESEAL_EFORMAT, "%s: data shorter than its declared size", path);
+	zip_fclose(f);
+	free(chunk);
+	return rc;
+}
+
+int eseal_ofd_read_raw(const eseal_ofd *d, const char *path, eseal_buf *out)
+{
+	const eseal_ofd_entry *e = eseal_ofd_entry_find(d, path);
+	if (!e)
+		return eseal_error_set(ESEAL_ENOTFOUND, "%s: no such file in the package", path);
+	/* csize was bounded by the file size when the package was opened. */
+	int rc = eseal_buf_reserve(out, (size_t)e->csize);
+	if (rc)
+		return rc;
+	zip_file_t *f = zip_fopen_index(d->za, e->zip_index, ZIP_FL_COMPRESSED);
+	if (!f)
+		return eseal_error_set(ESEAL_EFORMAT, "%s: %s", path, zip_strerror(d->za));
+	size_t start = out->len;
+	uint64_t left = e->csize;
+	while (left > 0 && rc == 0) {
+		zip_int64_t got = zip_fread(f, out->data + out->len, (zip_uint64_t)left);
+		if (got <= 0)
+			rc = eseal_error_set(ESEAL_EFORMAT, "%s: %s", path,
+					     got < 0 ? zip_file_strerror(f) : "compressed data is short");
+		else {
+			out->len += (size_t)got;
+			left -= (uint64_t)got;
+		}
 	}
 	zip_fclose(f);
 	if (rc)

@@ -9,6 +9,7 @@
  * itself is never decrypted.
  */
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,16 +297,27 @@ int pdf_crypt_init(eseal_pdf *pdf)
 	for (uint32_t i = 0; i < pdf->size; i++)
 		if (i != c->dict_num)
 			pdf->cache[i] = NULL;
-	for (pdf_objstm *s = pdf->objstms; s;) {
-		pdf_objstm *n = s->next;
-		free(s->data);
-		free(s->nums);
-		free(s->offs);
-		free(s);
-		s = n;
-	}
-	pdf->objstms = NULL;
+	pdf_objstm_drop(pdf);
 	return 0;
+}
+
+/* The object key of (num, gen) for RC4 / AESV2, or the file key (AESV3). */
+static size_t object_key(const pdf_crypt *c, int m, uint32_t num, uint16_t gen, uint8_t key[32])
+{
+	if (m == CRYPT_AESV3) {
+		memcpy(key, c->key, 32);
+		return 32;
+	}
+	uint8_t h[16], nb[5] = { (uint8_t)num, (uint8_t)(num >> 8), (uint8_t)(num >> 16), (uint8_t)gen,
+				 (uint8_t)(gen >> 8) };
+	const uint8_t *parts[3] = { c->key, nb, (const uint8_t *)"sAlT" };
+	size_t lens[3] = { c->keylen, 5, 4 };
+	if (digest("MD5", parts, lens, m == CRYPT_AESV2 ? 3 : 2, h))
+		return 0;
+	size_t klen = c->keylen + 5 > 16 ? 16 : c->keylen + 5;
+	memcpy(key, h, klen);
+	eseal_wipe(h, sizeof h);
+	return klen;
 }
 
 int pdf_crypt_decrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen, const uint8_t *in, size_t n,
@@ -316,20 +328,9 @@ int pdf_crypt_decrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen, 
 	size_t klen;
 	if (m == CRYPT_IDENTITY || m == CRYPT_NONE)
 		return eseal_buf_put(out, in, n);
-	if (m == CRYPT_AESV3) {
-		memcpy(key, c->key, 32);
-		klen = 32;
-	} else {
-		uint8_t h[16], nb[5] = { (uint8_t)num, (uint8_t)(num >> 8), (uint8_t)(num >> 16), (uint8_t)gen,
-					 (uint8_t)(gen >> 8) };
-		const uint8_t *parts[3] = { c->key, nb, (const uint8_t *)"sAlT" };
-		size_t lens[3] = { c->keylen, 5, 4 };
-		if (digest("MD5", parts, lens, m == CRYPT_AESV2 ? 3 : 2, h))
-			return ESEAL_ECRYPTO;
-		klen = c->keylen + 5 > 16 ? 16 : c->keylen + 5;
-		memcpy(key, h, klen);
-		eseal_wipe(h, sizeof h);
-	}
+	klen = object_key(c, m, num, gen, key);
+	if (!klen)
+		return ESEAL_ECRYPTO;
 	int rc = 0;
 	if (m == CRYPT_RC4) {
 		if ((rc = eseal_buf_reserve(out, n)) == 0) {
@@ -352,6 +353,45 @@ int pdf_crypt_decrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen, 
 				out->len += body;
 			}
 		}
+	}
+	eseal_wipe(key, sizeof key);
+	return rc;
+}
+
+int pdf_crypt_encrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen, const uint8_t *in, size_t n,
+		      eseal_buf *out)
+{
+	int m = kind ? c->str : c->stm;
+	uint8_t key[32];
+	if (!c->ok && m != CRYPT_IDENTITY && m != CRYPT_NONE)
+		return eseal_error_set(ESEAL_EUNSUPPORTED, "no key to encrypt with: %s", c->reason);
+	if (m == CRYPT_IDENTITY || m == CRYPT_NONE)
+		return eseal_buf_put(out, in, n);
+	size_t klen = object_key(c, m, num, gen, key);
+	if (!klen)
+		return ESEAL_ECRYPTO;
+	int rc;
+	if (m == CRYPT_RC4) {
+		if ((rc = eseal_buf_reserve(out, n)) == 0) {
+			rc4(key, klen, in, n, out->data + out->len);
+			out->len += n;
+		}
+	} else {
+		/* IV, then the data with PKCS#5 padding */
+		size_t padn = 16 - n % 16, body = n + padn;
+		uint8_t *tmp = malloc(body);
+		rc = tmp ? 0 : eseal_error_set(ESEAL_ENOMEM, "out of memory");
+		if (rc == 0 && (rc = eseal_buf_reserve(out, 16 + body)) == 0) {
+			uint8_t *iv = out->data + out->len;
+			if (n)
+				memcpy(tmp, in, n);
+			memset(tmp + n, (int)padn, padn);
+			if (RAND_bytes(iv, 16) != 1)
+				rc = eseal_error_set(ESEAL_ECRYPTO, "no random IV");
+			else if ((rc = aes_cbc(klen == 32 ? 256 : 128, 1, key, iv, tmp, body, iv + 16)) == 0)
+				out->len += 16 + body;
+		}
+		free(tmp);
 	}
 	eseal_wipe(key, sizeof key);
 	return rc;

@@ -55,6 +55,22 @@ void *pdf_arena_alloc(pdf_arena *a, size_t n)
 	return p;
 }
 
+/* Keeps the newest chunk for reuse and frees the rest. */
+void pdf_arena_reset(pdf_arena *a)
+{
+	if (!a->head)
+		return;
+	pdf_arena_chunk *c = a->head->next;
+	while (c) {
+		pdf_arena_chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+	a->total = a->head->cap;
+}
+
 void pdf_arena_free(pdf_arena *a)
 {
 	pdf_arena_chunk *c = a->head;
@@ -376,14 +392,17 @@ int pdf_load_object(eseal_pdf *pdf, const pdf_xent *e, uint32_t num, eseal_pdf_v
 	if (e->type != XREF_OFFSET)
 		return eseal_error_set(ESEAL_ENOTFOUND, "object %u is free", num);
 	rc = pdf_parse_indirect_at(pdf, e->off < pdf->len ? (size_t)e->off : pdf->len, num, e->gen, 1, out);
-	if (rc == 0)
-		return 0;
+	if (rc == 0 || rc != ESEAL_EFORMAT)
+		return rc; /* limits and memory errors are final */
+	char first[256];
+	snprintf(first, sizeof first, "%s", eseal_error_last());
 	/* offsets counted from %PDF when junk precedes the header */
 	if (pdf->header_off && e->off + pdf->header_off < pdf->len &&
 	    pdf_parse_indirect_at(pdf, (size_t)(e->off + pdf->header_off), num, e->gen, 1, out) == 0)
 		return 0;
 	/* wrong offset: look the object up by scanning the file */
-	if (pdf_recover_scan(pdf) == 0 && num < pdf->scan_size && pdf->scan_off[num] != UINT64_MAX) {
+	if (pdf_recover_scan(pdf) == 0 && num < pdf->scan_size && pdf->scan_off[num] != UINT64_MAX &&
+	    pdf->scan_off[num] != e->off) {
 		size_t off = (size_t)pdf->scan_off[num];
 		if (pdf_parse_indirect_at(pdf, off, num, 0, 0, out) == 0) {
 			pdf_warn(pdf, "object %u: cross-reference entry points to offset %llu; found the object at %zu by scanning",
@@ -391,8 +410,7 @@ int pdf_load_object(eseal_pdf *pdf, const pdf_xent *e, uint32_t num, eseal_pdf_v
 			return 0;
 		}
 	}
-	return eseal_error_set(ESEAL_EFORMAT, "object %u: cannot be read at offset %llu", num,
-			       (unsigned long long)e->off);
+	return eseal_error_set(ESEAL_EFORMAT, "%s", first);
 }
 
 int eseal_pdf_object(eseal_pdf *pdf, uint32_t num, const eseal_pdf_val **out)
@@ -633,14 +651,7 @@ void eseal_pdf_free(eseal_pdf *pdf)
 {
 	if (!pdf)
 		return;
-	for (pdf_objstm *o = pdf->objstms; o;) {
-		pdf_objstm *n = o->next;
-		free(o->data);
-		free(o->nums);
-		free(o->offs);
-		free(o);
-		o = n;
-	}
+	pdf_objstm_drop(pdf);
 	for (size_t i = 0; i < pdf->nsecs; i++)
 		free(pdf->secs[i].ents);
 	free(pdf->secs);

@@ -13,11 +13,17 @@
 
 static int objstm_open(eseal_pdf *pdf, uint32_t stmnum, pdf_objstm **out)
 {
-	for (pdf_objstm *o = pdf->objstms; o; o = o->next)
-		if (o->num == stmnum) {
-			*out = o;
-			return 0;
-		}
+	if (stmnum >= pdf->size)
+		return eseal_error_set(ESEAL_EFORMAT, "object stream %u does not exist", stmnum);
+	if (!pdf->objstm_index) {
+		pdf->objstm_index = calloc(pdf->size, sizeof *pdf->objstm_index);
+		if (!pdf->objstm_index)
+			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	}
+	if (pdf->objstm_index[stmnum]) {
+		*out = pdf->objstm_index[stmnum];
+		return 0;
+	}
 	const eseal_pdf_val *st;
 	int rc = eseal_pdf_object(pdf, stmnum, &st);
 	if (rc)
@@ -68,6 +74,7 @@ static int objstm_open(eseal_pdf *pdf, uint32_t stmnum, pdf_objstm **out)
 	}
 	o->next = pdf->objstms;
 	pdf->objstms = o;
+	pdf->objstm_index[stmnum] = o;
 	*out = o;
 	return 0;
 }
@@ -94,4 +101,19 @@ int pdf_objstm_get(eseal_pdf *pdf, uint32_t stmnum, uint32_t idx, uint32_t num, 
 	if ((rc = pdf_parse_value(&lx, &pdf->arena, 1, 0, out)))
 		return eseal_error_wrap("object %u in object stream %u", num, stmnum);
 	return 0;
+}
+
+void pdf_objstm_drop(eseal_pdf *pdf)
+{
+	for (pdf_objstm *o = pdf->objstms; o;) {
+		pdf_objstm *n = o->next;
+		free(o->data);
+		free(o->nums);
+		free(o->offs);
+		free(o);
+		o = n;
+	}
+	pdf->objstms = NULL;
+	free(pdf->objstm_index);
+	pdf->objstm_index = NULL;
 }

@@ -30,6 +30,7 @@ typedef struct pdf_arena {
 
 void *pdf_arena_alloc(pdf_arena *a, size_t n);
 void pdf_arena_free(pdf_arena *a);
+void pdf_arena_reset(pdf_arena *a);
 
 /* ---- values ---- */
 typedef struct pdf_kv {
@@ -170,6 +171,7 @@ struct eseal_pdf {
 	eseal_pdf_val **cache;  /* current objects by number */
 	uint8_t *loading;       /* recursion guard per number */
 	pdf_objstm *objstms;
+	pdf_objstm **objstm_index; /* by object number, allocated on first use */
 	const eseal_pdf_val *trailer;
 	int recovered;          /* table rebuilt by scanning */
 	uint64_t *scan_off;     /* recovery scan: last "n g obj" offset by number */
@@ -206,6 +208,7 @@ int pdf_load_object(eseal_pdf *pdf, const pdf_xent *e, uint32_t num, eseal_pdf_v
 const eseal_pdf_val *pdf_resolve(eseal_pdf *pdf, const eseal_pdf_val *v);
 const eseal_pdf_val *pdf_dget(eseal_pdf *pdf, const eseal_pdf_val *d, const char *key);
 /* objstm.c */
+void pdf_objstm_drop(eseal_pdf *pdf);
 int pdf_objstm_get(eseal_pdf *pdf, uint32_t stmnum, uint32_t idx, uint32_t num, eseal_pdf_val **out);
 /* filter.c */
 int pdf_stream_raw(eseal_pdf *pdf, const eseal_pdf_val *st, const uint8_t **p, size_t *n);
@@ -215,6 +218,10 @@ int pdf_filter_apply(const char *name, const eseal_pdf_val *parms, const uint8_t
 /* crypt.c */
 int pdf_crypt_init(eseal_pdf *pdf);
 int pdf_crypt_decrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen,
+		      const uint8_t *in, size_t n, eseal_buf *out);
+/* Encrypts with the document's key (for incremental updates of encrypted
+ * files); kind 0 = stream, 1 = string. */
+int pdf_crypt_encrypt(const pdf_crypt *c, int kind, uint32_t num, uint16_t gen,
 		      const uint8_t *in, size_t n, eseal_buf *out);
 void pdf_crypt_strings(eseal_pdf *pdf, eseal_pdf_val *v, uint32_t num, uint16_t gen, int depth);
 /* page.c */

@@ -386,14 +386,6 @@ int pdf_xref_rebuild(eseal_pdf *pdf)
 	free(pdf->loading);
 	pdf->loading = NULL;
 	pdf->size = 0;
-	for (pdf_objstm *o = pdf->objstms; o;) {
-		pdf_objstm *n = o->next;
-		free(o->data);
-		free(o->nums);
-		free(o->offs);
-		free(o);
-		o = n;
-	}
-	pdf->objstms = NULL;
+	pdf_objstm_drop(pdf);
 	return pdf_recover_rebuild(pdf);
 }

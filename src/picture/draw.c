@@ -105,8 +105,8 @@ int eseal_picture_draw(eseal_buf *png, const eseal_picture_spec *spec, eseal_buf
 		layout->width_px = wpx;
 		layout->height_px = hpx;
 		layout->dpi = s.dpi;
-		layout->cx = s.width_mm / 2 * ppmm;
-		layout->cy = s.height_mm / 2 * ppmm;
+		layout->cx = wpx / 2.0;
+		layout->cy = hpx / 2.0;
 	}
 
 	/* Lay out first, so bad text fails before any rendering. */
@@ -120,6 +120,10 @@ int eseal_picture_draw(eseal_buf *png, const eseal_picture_spec *spec, eseal_buf
 		goto out;
 	}
 	cairo_t *cr = cairo_create(sf);
+	/* Whole pixels round the size; keep the seal centred in them. */
+	c->off_x = (wpx - s.width_mm * ppmm) / 2;
+	c->off_y = (hpx - s.height_mm * ppmm) / 2;
+	cairo_translate(cr, c->off_x, c->off_y);
 	cairo_scale(cr, ppmm, ppmm);
 	c->cr = cr;
 	c->layout = layout;
@@ -139,7 +143,10 @@ int eseal_picture_draw(eseal_buf *png, const eseal_picture_spec *spec, eseal_buf
 	if (!rc) {
 		surface_to_rgba(rgba, sf);
 		eseal_buf tmp = ESEAL_BUF_INIT;
-		rc = eseal_png_encode(&tmp, rgba, wpx, hpx, s.dpi);
+		/* Pixels per metre from the rounded pixel size, so that printing
+		 * at 1:1 gives exactly the seal's millimetres on both axes. */
+		rc = pic_png_encode(&tmp, rgba, wpx, hpx, (uint32_t)lround(wpx * 1000.0 / s.width_mm),
+				    (uint32_t)lround(hpx * 1000.0 / s.height_mm));
 		if (!rc && svg) {
 			/* The SVG is measured in points so it prints at size. */
 			eseal_buf sv = ESEAL_BUF_INIT;

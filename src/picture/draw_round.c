@@ -8,8 +8,6 @@
  * boxes keep apart, or refused.
  */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "picture_internal.h"
 
@@ -94,18 +92,6 @@ int pic_draw_round(pic_ctx *c, const eseal_picture_spec *s)
 			if (code.n) span_code *= 0.96;
 			bad = 1;
 		}
-		if (getenv("ESEAL_PICTURE_DEBUG"))
-			for (size_t i = 0; i < end; i++)
-				for (size_t j = i + 1; j < end; j++) {
-					double qa[4][2], qb[4][2];
-					pic_place_quad(&c->places[i], qa);
-					pic_place_quad(&c->places[j], qb);
-					if (pic_quads_overlap(qa, qb, sep))
-						fprintf(stderr, "  %zu/%zu overlap\n", i, j);
-				}
-		if (getenv("ESEAL_PICTURE_DEBUG"))
-			fprintf(stderr, "iter %d: xs_org %.3f xs_title %.3f xs_code %.3f span_code %.3f bad %d\n",
-				iter, xs_org, xs_title, xs_code, span_code, bad);
 		if (!bad)
 			break;
 		if (xs_org < 0.22 || xs_title < 0.2 || xs_code < 0.2 || iter > 200)

@@ -17,9 +17,13 @@
 
 #include "picture_internal.h"
 
-/* Redness is kept as 0..255 for 0..1. */
-#define T_LOW 28   /* ~0.11: edge of ink */
-#define T_HIGH 64  /* ~0.25: surely ink */
+/* Redness is kept as 0..255 for 0..1. Thresholds follow the strength of
+ * the strongest ink in the scan, within these bounds, so a faint stamp is
+ * still found while paper noise (a few hundredths) never is. */
+#define T_HIGH_MAX 64 /* ~0.25: surely ink */
+#define T_HIGH_MIN 36 /* ~0.14 */
+#define T_LOW_MAX 28  /* ~0.11: edge of ink */
+#define T_LOW_MIN 16  /* ~0.06 */
 
 typedef struct {
 	size_t count;
@@ -171,7 +175,8 @@ static int redness_map(uint8_t *m, const uint8_t *rgba, int W, int H)
 }
 
 /* Labels the 8-connected components of m >= T_LOW. */
-static int components(int32_t *lab, comp **out, size_t *nout, const uint8_t *m, int W, int H)
+static int components(int32_t *lab, comp **out, size_t *nout, const uint8_t *m, int W, int H,
+		      int T_LOW)
 {
 	size_t npx = (size_t)W * H, nmask = 0;
 	for (size_t i = 0; i < npx; i++)
@@ -283,7 +288,23 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 	}
 	if ((rc = redness_map(m, rgba, W, H)))
 		goto out;
-	if ((rc = components(lab, &cs, &ncs, m, W, H)))
+	/* Ink strength: the redness reached by the reddest few hundred pixels. */
+	size_t hist[256] = { 0 }, top = npx / 2000 > 200 ? npx / 2000 : 200, acc = 0;
+	for (size_t i = 0; i < npx; i++)
+		hist[m[i]]++;
+	int strength = 255;
+	for (; strength > 0; strength--) {
+		acc += hist[strength];
+		if (acc >= top)
+			break;
+	}
+	int T_HIGH = strength * 45 / 100;
+	if (T_HIGH > T_HIGH_MAX) T_HIGH = T_HIGH_MAX;
+	if (T_HIGH < T_HIGH_MIN) T_HIGH = T_HIGH_MIN;
+	int T_LOW = T_HIGH * 45 / 100;
+	if (T_LOW > T_LOW_MAX) T_LOW = T_LOW_MAX;
+	if (T_LOW < T_LOW_MIN) T_LOW = T_LOW_MIN;
+	if ((rc = components(lab, &cs, &ncs, m, W, H, T_LOW)))
 		goto out;
 
 	/* The seal: the largest clearly red component (its ring), grown by
@@ -369,7 +390,8 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 			ink++;
 		}
 	double dpi = size_mm > 0 ? ow * 25.4 / size_mm : in_dpi > 0 ? in_dpi : 300;
-	if ((rc = eseal_png_encode(png, out, ow, oh, dpi)))
+	uint32_t ppm = size_mm > 0 ? (uint32_t)lround(ow * 1000.0 / size_mm) : (uint32_t)lround(dpi / 0.0254);
+	if ((rc = pic_png_encode(png, out, ow, oh, ppm, ppm)))
 		goto out;
 	if (info) {
 		info->x = cx0;

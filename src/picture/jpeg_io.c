@@ -13,6 +13,7 @@
 
 #ifdef ESEAL_HAVE_JPEG
 #include <jpeglib.h>
+#include <jerror.h>
 #endif
 
 int pic_jpeg_header(int *w, int *h, double *dpi_x, double *dpi_y, const uint8_t *d, size_t len)
@@ -53,6 +54,7 @@ typedef struct {
 	struct jpeg_error_mgr pub;
 	jmp_buf jb;
 	char msg[JMSG_LENGTH_MAX];
+	int truncated;
 } jerr;
 
 static void jerr_exit(j_common_ptr ci)
@@ -62,8 +64,12 @@ static void jerr_exit(j_common_ptr ci)
 	longjmp(e->jb, 1);
 }
 
-static void jerr_quiet(j_common_ptr ci)
+/* Warnings are quiet, except that a truncated file is an error: libjpeg
+ * would fill the rest with grey and we would lift half a seal. */
+static void jerr_emit(j_common_ptr ci, int level)
 {
+	if (level < 0 && ci->err->msg_code == JWRN_JPEG_EOF)
+		((jerr *)ci->err)->truncated = 1;
 }
 
 int pic_jpeg_decode(uint8_t **rgba, int *w, int *h, double *dpi, const uint8_t *d, size_t len)
@@ -83,7 +89,8 @@ int pic_jpeg_decode(uint8_t **rgba, int *w, int *h, double *dpi, const uint8_t *
 	memset(&ci, 0, sizeof ci);
 	ci.err = jpeg_std_error(&e.pub);
 	e.pub.error_exit = jerr_exit;
-	e.pub.output_message = jerr_quiet;
+	e.pub.emit_message = jerr_emit;
+	e.truncated = 0;
 	if (setjmp(e.jb)) {
 		jpeg_destroy_decompress(&ci);
 		free(pix);
@@ -122,6 +129,10 @@ int pic_jpeg_decode(uint8_t **rgba, int *w, int *h, double *dpi, const uint8_t *
 	}
 	free(row);
 	row = NULL;
+	if (e.truncated) {
+		rc = eseal_error_set(ESEAL_EFORMAT, "bad JPEG image: truncated");
+		longjmp(e.jb, 1);
+	}
 	jpeg_finish_decompress(&ci);
 	jpeg_destroy_decompress(&ci);
 	*rgba = pix;

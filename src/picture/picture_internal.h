@@ -59,6 +59,7 @@ typedef struct pic_ctx {
 	pic_font *font;
 	double w_mm, h_mm;
 	double px_per_mm;
+	double off_x, off_y;   /* pixel offset that centres the seal in the image */
 	eseal_picture_layout *layout; /* may be NULL */
 	pic_place places[ESEAL_PICTURE_MAX_GLYPHS];
 	size_t nplaces;
@@ -100,6 +101,10 @@ void pic_star_path(cairo_t *cr, double cx, double cy, double r);
 /* JPEG (jpeg_io.c): header facts without libjpeg; decoding needs it. */
 int pic_jpeg_header(int *w, int *h, double *dpi_x, double *dpi_y, const uint8_t *d, size_t len);
 int pic_jpeg_decode(uint8_t **rgba, int *w, int *h, double *dpi, const uint8_t *d, size_t len);
+
+/* PNG with pixels per metre given per axis (0: no pHYs). */
+int pic_png_encode(eseal_buf *out, const uint8_t *rgba, int width, int height,
+		   uint32_t ppm_x, uint32_t ppm_y);
 
 /* Largest image accepted, in pixels per side and in total. */
 #define PIC_MAX_SIDE 16384

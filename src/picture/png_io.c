@@ -125,6 +125,13 @@ int eseal_png_decode(uint8_t **rgba, int *width, int *height, double *dpi,
 
 int eseal_png_encode(eseal_buf *out, const uint8_t *rgba, int width, int height, double dpi)
 {
+	uint32_t ppm = dpi > 0 ? (uint32_t)lround(dpi / 0.0254) : 0;
+	return pic_png_encode(out, rgba, width, height, ppm, ppm);
+}
+
+int pic_png_encode(eseal_buf *out, const uint8_t *rgba, int width, int height,
+		   uint32_t ppm_x, uint32_t ppm_y)
+{
 	if (width <= 0 || height <= 0 || width > PIC_MAX_SIDE || height > PIC_MAX_SIDE)
 		return eseal_error_set(ESEAL_EINVAL, "bad image size %dx%d", width, height);
 	char msg[128] = "";
@@ -145,10 +152,8 @@ int eseal_png_encode(eseal_buf *out, const uint8_t *rgba, int width, int height,
 	png_set_write_fn(png, &tmp, write_mem, flush_mem);
 	png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB_ALPHA,
 		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	if (dpi > 0) {
-		png_uint_32 ppm = (png_uint_32)lround(dpi / 0.0254);
-		png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
-	}
+	if (ppm_x > 0 && ppm_y > 0)
+		png_set_pHYs(png, info, ppm_x, ppm_y, PNG_RESOLUTION_METER);
 	png_set_compression_level(png, 9);
 	png_write_info(png, info);
 	for (int y = 0; y < height; y++)

@@ -188,12 +188,12 @@ int pic_draw_places(pic_ctx *c)
 			pic_place_quad(p, q);
 			g->role = p->role;
 			g->codepoint = p->cp;
-			g->cx = p->cx * c->px_per_mm;
-			g->cy = p->cy * c->px_per_mm;
+			g->cx = p->cx * c->px_per_mm + c->off_x;
+			g->cy = p->cy * c->px_per_mm + c->off_y;
 			g->angle = p->angle;
 			for (int j = 0; j < 4; j++) {
-				g->quad[j][0] = q[j][0] * c->px_per_mm;
-				g->quad[j][1] = q[j][1] * c->px_per_mm;
+				g->quad[j][0] = q[j][0] * c->px_per_mm + c->off_x;
+				g->quad[j][1] = q[j][1] * c->px_per_mm + c->off_y;
 			}
 		}
 	}

@@ -123,10 +123,21 @@ int eseal_key_from_pem(eseal_key **out, const uint8_t *pem, size_t len,
 	unsigned char *data = NULL;
 	long dlen = 0;
 	int rc;
-	if (!PEM_read_bio(bio, &name, &header, &data, &dlen)) {
-		ERR_clear_error();
-		rc = eseal_error_set(ESEAL_EFORMAT, "not a PEM key file");
-		goto done;
+	/* Skip other blocks (a certificate may come first in the file). */
+	for (;;) {
+		if (!PEM_read_bio(bio, &name, &header, &data, &dlen)) {
+			ERR_clear_error();
+			rc = eseal_error_set(ESEAL_EFORMAT, "no PEM private key found");
+			goto done;
+		}
+		if (strstr(name, "PRIVATE KEY"))
+			break;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_cleanse(data, (size_t)dlen);
+		OPENSSL_free(data);
+		name = header = NULL;
+		data = NULL;
 	}
 	const unsigned char *p = data;
 	if (!strcmp(name, PEM_STRING_PKCS8)) {
@@ -157,7 +168,7 @@ int eseal_key_from_pem(eseal_key **out, const uint8_t *pem, size_t len,
 		PKCS8_PRIV_KEY_INFO_free(p8);
 		rc = pk ? wrap_private(out, pk)
 			: eseal_crypto_error(ESEAL_EFORMAT, "malformed private key");
-	} else if (strstr(name, "PRIVATE KEY")) {
+	} else {
 		/* Traditional "EC PRIVATE KEY" / "RSA PRIVATE KEY" files. */
 		BIO *b2 = BIO_new_mem_buf(pem, (int)len);
 		eseal_buf pb = { (uint8_t *)pass, passlen, 0 };
@@ -170,8 +181,6 @@ int eseal_key_from_pem(eseal_key **out, const uint8_t *pem, size_t len,
 					     : "the key is encrypted: a passphrase is needed");
 		else
 			rc = eseal_crypto_error(ESEAL_EFORMAT, "malformed private key");
-	} else {
-		rc = eseal_error_set(ESEAL_EFORMAT, "not a private key (PEM '%s')", name);
 	}
 done:
 	ERR_clear_error();

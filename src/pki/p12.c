@@ -12,13 +12,16 @@
 
 #include "pki/pki_internal.h"
 
+/* Kept for the life of the process (old files may be read at any time). */
+static OSSL_PROVIDER *default_prov, *legacy_prov;
+
 static void load_legacy(void)
 {
 	/* Loading any provider by hand stops the default one from loading
 	 * itself, so load both. A missing legacy module only means old
 	 * PKCS#12 files cannot be read. */
-	OSSL_PROVIDER_load(NULL, "default");
-	OSSL_PROVIDER_load(NULL, "legacy");
+	default_prov = OSSL_PROVIDER_load(NULL, "default");
+	legacy_prov = OSSL_PROVIDER_load(NULL, "legacy");
 	ERR_clear_error();
 }
 

@@ -3,8 +3,9 @@
  *
  * Works only on boxes (no font metrics): a character joins the line whose
  * vertical centre is closest, if that centre is within half a glyph height
- * and the boxes overlap vertically. It must never drop or invent characters:
- * every character added to the page ends up in exactly one line.
+ * and the boxes overlap vertically. It must never drop or invent visible
+ * characters: each one ends up in exactly one line (blanks at the ends of a
+ * line are trimmed, and lines of blanks only are dropped).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -48,12 +49,27 @@ static eseal_box box_union(eseal_box a, eseal_box b)
 	return (eseal_box){ x0, y0, x1 - x0, y1 - y0 };
 }
 
-/* Sorts a line's characters left to right and sets its box. */
+static int blank(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B);
+}
+
+/* Sorts a line's characters left to right, trims blanks at both ends (they
+ * are invisible, so they must not widen the box) and sets its box. */
 static void line_close(eseal_text_line *l)
 {
 	/* qsort is not stable; equal x keeps no particular order, which only
 	 * matters for overprinted glyphs. */
 	qsort(l->chars, l->nchars, sizeof *l->chars, cmp_x);
+	size_t a = 0;
+	while (a < l->nchars && blank(l->chars[a].cp))
+		a++;
+	while (l->nchars > a && blank(l->chars[l->nchars - 1].cp))
+		l->nchars--;
+	memmove(l->chars, l->chars + a, (l->nchars - a) * sizeof *l->chars);
+	l->nchars -= a;
+	if (l->nchars == 0)
+		return;
 	l->box = l->chars[0].box;
 	for (size_t i = 1; i < l->nchars; i++)
 		l->box = box_union(l->box, l->chars[i].box);
@@ -155,8 +171,19 @@ int eseal_text_page_finish(eseal_text_page *p)
 		eseal_text_line *l = &lines[owner[i]];
 		l->chars[l->nchars++] = all[i];
 	}
-	for (size_t j = 0; j < nacc; j++)
+	size_t kept = 0;
+	for (size_t j = 0; j < nacc; j++) {
 		line_close(&lines[j]);
+		if (lines[j].nchars == 0)
+			free(lines[j].chars);
+		else
+			lines[kept++] = lines[j];
+	}
+	nacc = kept;
+	if (nacc == 0) {
+		free(lines);
+		lines = NULL;
+	}
 	qsort(lines, nacc, sizeof *lines, cmp_line);
 	free(all);
 	free(p->lines);

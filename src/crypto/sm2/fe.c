@@ -25,69 +25,6 @@ static const sm2_fe fe_rr = {
 #define P1 0xffffffff00000000ULL
 #define P3 0xfffffffeffffffffULL
 
-/* r = t (5 words, t < 2p) mod p. */
-static inline void fe_reduce5(sm2_fe r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4)
-{
-	u128 x;
-	uint64_t s0, s1, s2, s3, b, keep;
-
-	x = (u128)t0 - sm2_p[0];
-	s0 = (uint64_t)x; b = (uint64_t)(x >> 64) & 1;
-	x = (u128)t1 - sm2_p[1] - b;
-	s1 = (uint64_t)x; b = (uint64_t)(x >> 64) & 1;
-	x = (u128)t2 - sm2_p[2] - b;
-	s2 = (uint64_t)x; b = (uint64_t)(x >> 64) & 1;
-	x = (u128)t3 - sm2_p[3] - b;
-	s3 = (uint64_t)x; b = (uint64_t)(x >> 64) & 1;
-	/* t < p exactly when the subtraction borrowed past the fifth word. */
-	keep = sm2_barrier((uint64_t)0 - (b & ~t4 & 1));
-	r[0] = (t0 & keep) | (s0 & ~keep);
-	r[1] = (t1 & keep) | (s1 & ~keep);
-	r[2] = (t2 & keep) | (s2 & ~keep);
-	r[3] = (t3 & keep) | (s3 & ~keep);
-}
-
-void sm2_fe_add(sm2_fe r, const sm2_fe a, const sm2_fe b)
-{
-	u128 x;
-	uint64_t t0, t1, t2, t3;
-
-	x = (u128)a[0] + b[0];
-	t0 = (uint64_t)x;
-	x = (u128)a[1] + b[1] + (uint64_t)(x >> 64);
-	t1 = (uint64_t)x;
-	x = (u128)a[2] + b[2] + (uint64_t)(x >> 64);
-	t2 = (uint64_t)x;
-	x = (u128)a[3] + b[3] + (uint64_t)(x >> 64);
-	t3 = (uint64_t)x;
-	fe_reduce5(r, t0, t1, t2, t3, (uint64_t)(x >> 64));
-}
-
-void sm2_fe_sub(sm2_fe r, const sm2_fe a, const sm2_fe b)
-{
-	u128 x;
-	uint64_t t0, t1, t2, t3, m;
-
-	x = (u128)a[0] - b[0];
-	t0 = (uint64_t)x;
-	x = (u128)a[1] - b[1] - ((uint64_t)(x >> 64) & 1);
-	t1 = (uint64_t)x;
-	x = (u128)a[2] - b[2] - ((uint64_t)(x >> 64) & 1);
-	t2 = (uint64_t)x;
-	x = (u128)a[3] - b[3] - ((uint64_t)(x >> 64) & 1);
-	t3 = (uint64_t)x;
-	m = sm2_barrier((uint64_t)0 - ((uint64_t)(x >> 64) & 1));
-	/* Borrowed: add p back. */
-	x = (u128)t0 + (sm2_p[0] & m);
-	r[0] = (uint64_t)x;
-	x = (u128)t1 + (sm2_p[1] & m) + (uint64_t)(x >> 64);
-	r[1] = (uint64_t)x;
-	x = (u128)t2 + (sm2_p[2] & m) + (uint64_t)(x >> 64);
-	r[2] = (uint64_t)x;
-	x = (u128)t3 + (sm2_p[3] & m) + (uint64_t)(x >> 64);
-	r[3] = (uint64_t)x;
-}
-
 void sm2_fe_neg(sm2_fe r, const sm2_fe a)
 {
 	static const sm2_fe zero = { 0, 0, 0, 0 };
@@ -125,7 +62,7 @@ static void mul_portable(sm2_fe r, const sm2_fe a, const sm2_fe b)
 		t3 = (uint64_t)x;
 		t4 = t5 + (uint64_t)(x >> 64);
 	}
-	fe_reduce5(r, t0, t1, t2, t3, t4);
+	sm2_fe_reduce5(r, t0, t1, t2, t3, t4);
 }
 
 /* Squaring: the cross products once, doubled, then the same reduction as
@@ -182,61 +119,339 @@ static void sqr_portable(sm2_fe r, const sm2_fe a)
 		t[i + 4] = (uint64_t)x; hi = (uint64_t)(x >> 64);
 	}
 	/* hi holds carries that belong above t[7]: propagate them properly. */
-	fe_reduce5(r, t[4], t[5], t[6], t[7], hi);
+	sm2_fe_reduce5(r, t[4], t[5], t[6], t[7], hi);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SM2_HAVE_MULX 1
-#include <immintrin.h>
 
-/* The same algorithms with MULX (no flags clobbered) for CPUs with BMI2 and
- * ADX; chosen at run time. */
-__attribute__((target("bmi2,adx")))
+/* The same Montgomery multiplication with MULX and two independent carry
+ * chains (ADCX on CF, ADOX on OF) for CPUs with BMI2 and ADX; chosen at run
+ * time. Rows rotate through r8..r13; the fifth output word is the carry. */
 static void mul_mulx(sm2_fe r, const sm2_fe a, const sm2_fe b)
 {
-	unsigned long long t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5, m, lo, h0, h1, h2, h3;
-	unsigned char cf, of;
+	__asm__ volatile(
+		"xorq %%r8, %%r8\n\t"
+		"xorq %%r9, %%r9\n\t"
+		"xorq %%r10, %%r10\n\t"
+		"xorq %%r11, %%r11\n\t"
+		"xorq %%r12, %%r12\n\t"
+		"xorq %%r13, %%r13\n\t"
+		"movq 0(%[a]), %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 0(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r8\n\t"
+		"adoxq %%rbx, %%r9\n\t"
+		"mulxq 8(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r9\n\t"
+		"adoxq %%rbx, %%r10\n\t"
+		"mulxq 16(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r10\n\t"
+		"adoxq %%rbx, %%r11\n\t"
+		"mulxq 24(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rbx, %%r12\n\t"
+		"adcxq %%r13, %%r12\n\t"
+		"adoxq %%r13, %%r13\n\t"
+		"adcq $0, %%r13\n\t"
+		"movq %%r8, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r9\n\t"
+		"adoxq %%rdx, %%r9\n\t"
+		"mulxq 16(%[p]), %%rax, %%r8\n\t"
+		"adcxq %%rbx, %%r10\n\t"
+		"adoxq %%rax, %%r10\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r8, %%r11\n\t"
+		"adoxq %%rax, %%r11\n\t"
+		"movq $0, %%r8\n\t"
+		"adcxq %%rbx, %%r12\n\t"
+		"adoxq %%r8, %%r12\n\t"
+		"adcxq %%r8, %%r13\n\t"
+		"adoxq %%r8, %%r13\n\t"
+		"movq 8(%[a]), %%rdx\n\t"
+		"xorq %%r8, %%r8\n\t"
+		"mulxq 0(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r9\n\t"
+		"adoxq %%rbx, %%r10\n\t"
+		"mulxq 8(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r10\n\t"
+		"adoxq %%rbx, %%r11\n\t"
+		"mulxq 16(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rbx, %%r12\n\t"
+		"mulxq 24(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rbx, %%r13\n\t"
+		"adcxq %%r8, %%r13\n\t"
+		"adoxq %%r8, %%r8\n\t"
+		"adcq $0, %%r8\n\t"
+		"movq %%r9, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r10\n\t"
+		"adoxq %%rdx, %%r10\n\t"
+		"mulxq 16(%[p]), %%rax, %%r9\n\t"
+		"adcxq %%rbx, %%r11\n\t"
+		"adoxq %%rax, %%r11\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r9, %%r12\n\t"
+		"adoxq %%rax, %%r12\n\t"
+		"movq $0, %%r9\n\t"
+		"adcxq %%rbx, %%r13\n\t"
+		"adoxq %%r9, %%r13\n\t"
+		"adcxq %%r9, %%r8\n\t"
+		"adoxq %%r9, %%r8\n\t"
+		"movq 16(%[a]), %%rdx\n\t"
+		"xorq %%r9, %%r9\n\t"
+		"mulxq 0(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r10\n\t"
+		"adoxq %%rbx, %%r11\n\t"
+		"mulxq 8(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rbx, %%r12\n\t"
+		"mulxq 16(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rbx, %%r13\n\t"
+		"mulxq 24(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r13\n\t"
+		"adoxq %%rbx, %%r8\n\t"
+		"adcxq %%r9, %%r8\n\t"
+		"adoxq %%r9, %%r9\n\t"
+		"adcq $0, %%r9\n\t"
+		"movq %%r10, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rdx, %%r11\n\t"
+		"mulxq 16(%[p]), %%rax, %%r10\n\t"
+		"adcxq %%rbx, %%r12\n\t"
+		"adoxq %%rax, %%r12\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r10, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"movq $0, %%r10\n\t"
+		"adcxq %%rbx, %%r8\n\t"
+		"adoxq %%r10, %%r8\n\t"
+		"adcxq %%r10, %%r9\n\t"
+		"adoxq %%r10, %%r9\n\t"
+		"movq 24(%[a]), %%rdx\n\t"
+		"xorq %%r10, %%r10\n\t"
+		"mulxq 0(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rbx, %%r12\n\t"
+		"mulxq 8(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rbx, %%r13\n\t"
+		"mulxq 16(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r13\n\t"
+		"adoxq %%rbx, %%r8\n\t"
+		"mulxq 24(%[b]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r8\n\t"
+		"adoxq %%rbx, %%r9\n\t"
+		"adcxq %%r10, %%r9\n\t"
+		"adoxq %%r10, %%r10\n\t"
+		"adcq $0, %%r10\n\t"
+		"movq %%r11, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rdx, %%r12\n\t"
+		"mulxq 16(%[p]), %%rax, %%r11\n\t"
+		"adcxq %%rbx, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r11, %%r8\n\t"
+		"adoxq %%rax, %%r8\n\t"
+		"movq $0, %%r11\n\t"
+		"adcxq %%rbx, %%r9\n\t"
+		"adoxq %%r11, %%r9\n\t"
+		"adcxq %%r11, %%r10\n\t"
+		"adoxq %%r11, %%r10\n\t"
+		/* subtract p; keep the difference unless it borrowed (mask in r10) */
+		"movq %%r12, %%rax\n\t"
+		"movq %%r13, %%rbx\n\t"
+		"movq %%r8, %%rdx\n\t"
+		"movq %%r9, %%r11\n\t"
+		"subq 0(%[p]), %%rax\n\t"
+		"sbbq 8(%[p]), %%rbx\n\t"
+		"sbbq 16(%[p]), %%rdx\n\t"
+		"sbbq 24(%[p]), %%r11\n\t"
+		"sbbq $0, %%r10\n\t"
+		"sbbq %%r10, %%r10\n\t"
+		"xorq %%rax, %%r12\n\t"
+		"xorq %%rbx, %%r13\n\t"
+		"xorq %%rdx, %%r8\n\t"
+		"xorq %%r11, %%r9\n\t"
+		"andq %%r10, %%r12\n\t"
+		"andq %%r10, %%r13\n\t"
+		"andq %%r10, %%r8\n\t"
+		"andq %%r10, %%r9\n\t"
+		"xorq %%r12, %%rax\n\t"
+		"xorq %%r13, %%rbx\n\t"
+		"xorq %%r8, %%rdx\n\t"
+		"xorq %%r9, %%r11\n\t"
+		"movq %%rax, 0(%[r])\n\t"
+		"movq %%rbx, 8(%[r])\n\t"
+		"movq %%rdx, 16(%[r])\n\t"
+		"movq %%r11, 24(%[r])\n\t"
+		:
+		: [a] "r"(a), [b] "r"(b), [p] "r"(sm2_p), [r] "r"(r)
+		: "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+}
 
-	for (int i = 0; i < 4; i++) {
-		unsigned long long ai = a[i];
-		/* t += ai * b: low halves in the carry chain, high halves in the overflow chain */
-		lo = _mulx_u64(ai, b[0], &h0);
-		cf = _addcarryx_u64(0, t0, lo, &t0);
-		lo = _mulx_u64(ai, b[1], &h1);
-		cf = _addcarryx_u64(cf, t1, lo, &t1);
-		lo = _mulx_u64(ai, b[2], &h2);
-		cf = _addcarryx_u64(cf, t2, lo, &t2);
-		lo = _mulx_u64(ai, b[3], &h3);
-		cf = _addcarryx_u64(cf, t3, lo, &t3);
-		cf = _addcarryx_u64(cf, t4, 0, &t4);
-		t5 = cf;
-		of = _addcarryx_u64(0, t1, h0, &t1);
-		of = _addcarryx_u64(of, t2, h1, &t2);
-		of = _addcarryx_u64(of, t3, h2, &t3);
-		of = _addcarryx_u64(of, t4, h3, &t4);
-		t5 += of;
+/* Squaring with MULX: the six cross products once, doubled, the four squares
+ * added, then four reduction steps on the 512-bit square. */
+static void sqr_mulx(sm2_fe r, const sm2_fe a)
+{
+	__asm__ volatile(
+		"movq 0(%[a]), %%rdx\n\t"
+		"mulxq 8(%[a]), %%r9, %%r10\n\t"
+		"mulxq 16(%[a]), %%rax, %%r11\n\t"
+		"mulxq 24(%[a]), %%rbx, %%r12\n\t"
+		"addq %%rax, %%r10\n\t"
+		"adcq %%rbx, %%r11\n\t"
+		"adcq $0, %%r12\n\t"
+		"movq 8(%[a]), %%rdx\n\t"
+		"xorl %%r13d, %%r13d\n\t"
+		"mulxq 16(%[a]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rbx, %%r12\n\t"
+		"mulxq 24(%[a]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rbx, %%r13\n\t"
+		"movl $0, %%eax\n\t"
+		"adcxq %%rax, %%r13\n\t"
+		"movq 16(%[a]), %%rdx\n\t"
+		"mulxq 24(%[a]), %%rax, %%r14\n\t"
+		"addq %%rax, %%r13\n\t"
+		"adcq $0, %%r14\n\t"
+		"xorl %%r15d, %%r15d\n\t"
+		"addq %%r9, %%r9\n\t"
+		"adcq %%r10, %%r10\n\t"
+		"adcq %%r11, %%r11\n\t"
+		"adcq %%r12, %%r12\n\t"
+		"adcq %%r13, %%r13\n\t"
+		"adcq %%r14, %%r14\n\t"
+		"adcq $0, %%r15\n\t"
+		"movq 0(%[a]), %%rdx\n\t"
+		"mulxq %%rdx, %%r8, %%rax\n\t"
+		"addq %%rax, %%r9\n\t"
+		"movq 8(%[a]), %%rdx\n\t"
+		"mulxq %%rdx, %%rax, %%rbx\n\t"
+		"adcq %%rax, %%r10\n\t"
+		"adcq %%rbx, %%r11\n\t"
+		"movq 16(%[a]), %%rdx\n\t"
+		"mulxq %%rdx, %%rax, %%rbx\n\t"
+		"adcq %%rax, %%r12\n\t"
+		"adcq %%rbx, %%r13\n\t"
+		"movq 24(%[a]), %%rdx\n\t"
+		"mulxq %%rdx, %%rax, %%rbx\n\t"
+		"adcq %%rax, %%r14\n\t"
+		"adcq %%rbx, %%r15\n\t"
+		"movq %%r8, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r9\n\t"
+		"adoxq %%rdx, %%r9\n\t"
+		"mulxq 16(%[p]), %%rax, %%r8\n\t"
+		"adcxq %%rbx, %%r10\n\t"
+		"adoxq %%rax, %%r10\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r8, %%r11\n\t"
+		"adoxq %%rax, %%r11\n\t"
+		"movl $0, %%eax\n\t"
+		"adcxq %%rbx, %%r12\n\t"
+		"adoxq %%rax, %%r12\n\t"
+		"adcxq %%rax, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"adcxq %%rax, %%r14\n\t"
+		"adoxq %%rax, %%r14\n\t"
+		"adcxq %%rax, %%r15\n\t"
+		"adoxq %%rax, %%r15\n\t"
+		"movq %%r9, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r10\n\t"
+		"adoxq %%rdx, %%r10\n\t"
+		"mulxq 16(%[p]), %%rax, %%r9\n\t"
+		"adcxq %%rbx, %%r11\n\t"
+		"adoxq %%rax, %%r11\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r9, %%r12\n\t"
+		"adoxq %%rax, %%r12\n\t"
+		"movl $0, %%eax\n\t"
+		"adcxq %%rbx, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"adcxq %%rax, %%r14\n\t"
+		"adoxq %%rax, %%r14\n\t"
+		"adcxq %%rax, %%r15\n\t"
+		"adoxq %%rax, %%r15\n\t"
+		"movq %%r10, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rdx, %%r11\n\t"
+		"mulxq 16(%[p]), %%rax, %%r10\n\t"
+		"adcxq %%rbx, %%r12\n\t"
+		"adoxq %%rax, %%r12\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r10, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"movl $0, %%eax\n\t"
+		"adcxq %%rbx, %%r14\n\t"
+		"adoxq %%rax, %%r14\n\t"
+		"adcxq %%rax, %%r15\n\t"
+		"adoxq %%rax, %%r15\n\t"
+		"movq %%r11, %%rdx\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"mulxq 8(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%rax, %%r12\n\t"
+		"adoxq %%rdx, %%r12\n\t"
+		"mulxq 16(%[p]), %%rax, %%r11\n\t"
+		"adcxq %%rbx, %%r13\n\t"
+		"adoxq %%rax, %%r13\n\t"
+		"mulxq 24(%[p]), %%rax, %%rbx\n\t"
+		"adcxq %%r11, %%r14\n\t"
+		"adoxq %%rax, %%r14\n\t"
+		"movl $0, %%eax\n\t"
+		"adcxq %%rbx, %%r15\n\t"
+		"adoxq %%rax, %%r15\n\t"
+		"movq $0, %%r11\n\t"
+		"adcxq %%rax, %%r11\n\t"
+		"adoxq %%rax, %%r11\n\t"
+		"movq %%r12, %%rax\n\t"
+		"movq %%r13, %%rbx\n\t"
+		"movq %%r14, %%rdx\n\t"
+		"movq %%r15, %%r8\n\t"
+		"subq 0(%[p]), %%rax\n\t"
+		"sbbq 8(%[p]), %%rbx\n\t"
+		"sbbq 16(%[p]), %%rdx\n\t"
+		"sbbq 24(%[p]), %%r8\n\t"
+		"sbbq $0, %%r11\n\t"
+		"sbbq %%r11, %%r11\n\t"
+		"xorq %%rax, %%r12\n\t"
+		"xorq %%rbx, %%r13\n\t"
+		"xorq %%rdx, %%r14\n\t"
+		"xorq %%r8, %%r15\n\t"
+		"andq %%r11, %%r12\n\t"
+		"andq %%r11, %%r13\n\t"
+		"andq %%r11, %%r14\n\t"
+		"andq %%r11, %%r15\n\t"
+		"xorq %%r12, %%rax\n\t"
+		"xorq %%r13, %%rbx\n\t"
+		"xorq %%r14, %%rdx\n\t"
+		"xorq %%r15, %%r8\n\t"
+		"movq %%rax, 0(%[r])\n\t"
+		"movq %%rbx, 8(%[r])\n\t"
+		"movq %%rdx, 16(%[r])\n\t"
+		"movq %%r8, 24(%[r])\n\t"
 
-		m = t0;
-		/* (t + m*p) / 2^64, where t0 + m*p0 = m*2^64 carries m up. */
-		{
-			unsigned long long l1, l2, l3, hh1, hh2, hh3, u0, u1, u2, u3;
-			l1 = _mulx_u64(m, P1, &hh1);
-			l2 = _mulx_u64(m, 0xffffffffffffffffULL, &hh2);
-			l3 = _mulx_u64(m, P3, &hh3);
-			cf = _addcarryx_u64(0, t1, l1, &u0);
-			cf = _addcarryx_u64(cf, t2, l2, &u1);
-			cf = _addcarryx_u64(cf, t3, l3, &u2);
-			cf = _addcarryx_u64(cf, t4, 0, &u3);
-			t5 += cf;
-			of = _addcarryx_u64(0, u0, m, &u0);
-			of = _addcarryx_u64(of, u1, hh1, &u1);
-			of = _addcarryx_u64(of, u2, hh2, &u2);
-			of = _addcarryx_u64(of, u3, hh3, &u3);
-			t5 += of;
-			t0 = u0; t1 = u1; t2 = u2; t3 = u3; t4 = t5;
-		}
-	}
-	fe_reduce5(r, t0, t1, t2, t3, t4);
+		:
+		: [a] "r"(a), [p] "r"(sm2_p), [r] "r"(r)
+		: "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+		  "cc", "memory");
 }
 #endif
 
@@ -280,7 +495,7 @@ void sm2_fe_sqr(sm2_fe r, const sm2_fe a)
 {
 #ifdef SM2_HAVE_MULX
 	if (fe_pick()) {
-		mul_mulx(r, a, a);
+		sqr_mulx(r, a);
 		return;
 	}
 #endif

@@ -23,24 +23,20 @@ void sm2_pt_dbl(sm2_jac *r, const sm2_jac *a)
 	sm2_fe_mul(beta, a->X, gamma);
 	sm2_fe_sub(t1, a->X, delta);
 	sm2_fe_add(t2, a->X, delta);
-	sm2_fe_mul(alpha, t1, t2);
-	sm2_fe_add(t1, alpha, alpha);
-	sm2_fe_add(alpha, t1, alpha);           /* 3(X-delta)(X+delta) */
+	sm2_fe_mul(t1, t1, t2);
+	sm2_fe_mul_small(alpha, t1, 3);         /* 3(X-delta)(X+delta) */
 	sm2_fe_add(t1, a->Y, a->Z);
 	sm2_fe_sqr(t1, t1);
 	sm2_fe_sub(t1, t1, gamma);
 	sm2_fe_sub(r->Z, t1, delta);            /* (Y+Z)^2 - gamma - delta */
-	sm2_fe_add(beta, beta, beta);
-	sm2_fe_add(beta, beta, beta);           /* 4 beta */
+	sm2_fe_mul_small(beta, beta, 4);
 	sm2_fe_sqr(t1, alpha);
 	sm2_fe_add(t2, beta, beta);
 	sm2_fe_sub(r->X, t1, t2);               /* alpha^2 - 8 beta */
 	sm2_fe_sub(t1, beta, r->X);
 	sm2_fe_mul(t1, t1, alpha);
 	sm2_fe_sqr(gamma, gamma);
-	sm2_fe_add(gamma, gamma, gamma);
-	sm2_fe_add(gamma, gamma, gamma);
-	sm2_fe_add(gamma, gamma, gamma);        /* 8 gamma^2 */
+	sm2_fe_mul_small(gamma, gamma, 8);      /* 8 gamma^2 */
 	sm2_fe_sub(r->Y, t1, gamma);
 }
 

@@ -32,8 +32,110 @@ static inline uint64_t sm2_mask_eq(uint64_t a, uint64_t b)
 	return ~sm2_mask_nz(a ^ b);
 }
 
-void sm2_fe_add(sm2_fe r, const sm2_fe a, const sm2_fe b);
-void sm2_fe_sub(sm2_fe r, const sm2_fe a, const sm2_fe b);
+/* Stops the compiler from turning mask arithmetic back into branches. */
+static inline uint64_t sm2_barrier(uint64_t x)
+{
+	__asm__("" : "+r"(x));
+	return x;
+}
+
+/* Small, hot and inlined: add and subtract mod p. */
+/* Add and subtract with carry: the x86-64 intrinsics give plain ADC/SBB
+ * chains; elsewhere 128-bit arithmetic does the same. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <x86intrin.h>
+typedef unsigned char sm2_carry;
+#define SM2_ADC(c, a, b, out) _addcarry_u64((c), (a), (b), (unsigned long long *)(out))
+#define SM2_SBB(c, a, b, out) _subborrow_u64((c), (a), (b), (unsigned long long *)(out))
+#else
+typedef uint64_t sm2_carry;
+static inline sm2_carry SM2_ADC(sm2_carry c, uint64_t a, uint64_t b, uint64_t *out)
+{
+	unsigned __int128 x = (unsigned __int128)a + b + c;
+	*out = (uint64_t)x;
+	return (sm2_carry)(x >> 64);
+}
+static inline sm2_carry SM2_SBB(sm2_carry c, uint64_t a, uint64_t b, uint64_t *out)
+{
+	unsigned __int128 x = (unsigned __int128)a - b - c;
+	*out = (uint64_t)x;
+	return (sm2_carry)((x >> 64) & 1);
+}
+#endif
+
+/* r = t (5 words, t < 2p) mod p. */
+static inline void sm2_fe_reduce5(sm2_fe r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4)
+{
+	uint64_t s0, s1, s2, s3, keep;
+	sm2_carry b;
+
+	b = SM2_SBB(0, t0, sm2_p[0], &s0);
+	b = SM2_SBB(b, t1, sm2_p[1], &s1);
+	b = SM2_SBB(b, t2, sm2_p[2], &s2);
+	b = SM2_SBB(b, t3, sm2_p[3], &s3);
+	/* t < p exactly when the subtraction borrowed past the fifth word. */
+	keep = sm2_barrier((uint64_t)0 - ((uint64_t)b & ~t4 & 1));
+	r[0] = (t0 & keep) | (s0 & ~keep);
+	r[1] = (t1 & keep) | (s1 & ~keep);
+	r[2] = (t2 & keep) | (s2 & ~keep);
+	r[3] = (t3 & keep) | (s3 & ~keep);
+}
+
+static inline void sm2_fe_add(sm2_fe r, const sm2_fe a, const sm2_fe b)
+{
+	uint64_t t0, t1, t2, t3;
+	sm2_carry c;
+
+	c = SM2_ADC(0, a[0], b[0], &t0);
+	c = SM2_ADC(c, a[1], b[1], &t1);
+	c = SM2_ADC(c, a[2], b[2], &t2);
+	c = SM2_ADC(c, a[3], b[3], &t3);
+	sm2_fe_reduce5(r, t0, t1, t2, t3, c);
+}
+
+static inline void sm2_fe_sub(sm2_fe r, const sm2_fe a, const sm2_fe b)
+{
+	uint64_t t0, t1, t2, t3, m;
+	sm2_carry c;
+
+	c = SM2_SBB(0, a[0], b[0], &t0);
+	c = SM2_SBB(c, a[1], b[1], &t1);
+	c = SM2_SBB(c, a[2], b[2], &t2);
+	c = SM2_SBB(c, a[3], b[3], &t3);
+	m = sm2_barrier((uint64_t)0 - (uint64_t)c);
+	/* Borrowed: add p back. */
+	c = SM2_ADC(0, t0, sm2_p[0] & m, &r[0]);
+	c = SM2_ADC(c, t1, sm2_p[1] & m, &r[1]);
+	c = SM2_ADC(c, t2, sm2_p[2] & m, &r[2]);
+	(void)SM2_ADC(c, t3, sm2_p[3] & m, &r[3]);
+}
+
+/* r = k*a mod p for a small k (2..8): one pass instead of repeated adds.
+ * The fifth word t4 < 8 folds back as t4 * (2^256 mod p); the sum stays
+ * below 2p, so one conditional subtraction finishes. */
+static inline void sm2_fe_mul_small(sm2_fe r, const sm2_fe a, uint64_t k)
+{
+	unsigned __int128 x;
+	uint64_t t0, t1, t2, t3, t4;
+	sm2_carry c;
+
+	x = (unsigned __int128)a[0] * k;
+	t0 = (uint64_t)x;
+	x = (unsigned __int128)a[1] * k + (uint64_t)(x >> 64);
+	t1 = (uint64_t)x;
+	x = (unsigned __int128)a[2] * k + (uint64_t)(x >> 64);
+	t2 = (uint64_t)x;
+	x = (unsigned __int128)a[3] * k + (uint64_t)(x >> 64);
+	t3 = (uint64_t)x;
+	t4 = (uint64_t)(x >> 64);
+	/* 2^256 mod p = 2^224 + 2^96 - 2^64 + 1 = { 1, 2^32 - 1, 0, 2^32 } */
+	c = SM2_ADC(0, t0, t4, &t0);
+	c = SM2_ADC(c, t1, t4 * 0xffffffffULL, &t1);
+	c = SM2_ADC(c, t2, 0, &t2);
+	c = SM2_ADC(c, t3, t4 << 32, &t3);
+	sm2_fe_reduce5(r, t0, t1, t2, t3, c);
+}
+
 void sm2_fe_neg(sm2_fe r, const sm2_fe a);
 void sm2_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b);
 void sm2_fe_sqr(sm2_fe r, const sm2_fe a);
@@ -136,11 +238,5 @@ void sm2_pub_from_scalar(sm2_aff *pub, const uint8_t d[32]);
 #define SM2_DECLASSIFY(p, n) ((void)(p), (void)(n))
 #endif
 
-/* Stops the compiler from turning mask arithmetic back into branches. */
-static inline uint64_t sm2_barrier(uint64_t x)
-{
-	__asm__("" : "+r"(x));
-	return x;
-}
 
 #endif

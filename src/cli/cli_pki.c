@@ -1,0 +1,78 @@
+/*
+ * cli_pki.c - helpers shared by the key, cert, trust and ca commands:
+ * argument order, hex output and opening a CA directory. Never keeps a
+ * passphrase longer than the call that needs it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_pki.h"
+
+void cli_pki_options_first(int argc, char **argv, const cli_opt *opts)
+{
+	char **tmp = malloc((size_t)argc * sizeof *tmp);
+	if (!tmp)
+		return;
+	int n = 0, npos = 0;
+	char **pos = malloc((size_t)argc * sizeof *pos);
+	if (!pos) {
+		free(tmp);
+		return;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (!strcmp(s, "--")) {
+			for (; i < argc; i++)
+				pos[npos++] = argv[i];
+			break;
+		}
+		if (strncmp(s, "--", 2) || !s[2]) {
+			pos[npos++] = argv[i];
+			continue;
+		}
+		tmp[n++] = argv[i];
+		if (strchr(s, '='))
+			continue;
+		for (const cli_opt *o = opts; o->name; o++)
+			if (!strcmp(o->name, s + 2) && o->has_arg && i + 1 < argc) {
+				tmp[n++] = argv[++i];
+				break;
+			}
+	}
+	for (int i = 0; i < n; i++)
+		argv[1 + i] = tmp[i];
+	for (int i = 0; i < npos; i++)
+		argv[1 + n + i] = pos[i];
+	free(tmp);
+	free(pos);
+}
+
+void cli_pki_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hx[p[i] >> 4];
+		out[2 * i + 1] = hx[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+int cli_pki_open_ca(const char *dir, const char *pass_file, eseal_ca **ca)
+{
+	char path[4096];
+	eseal_buf b = ESEAL_BUF_INIT;
+	snprintf(path, sizeof path, "%s/issuing.key", dir);
+	int encrypted = 1;
+	if (!eseal_file_read(&b, path, 1 << 20)) {
+		eseal_buf_cstr(&b);
+		encrypted = strstr((char *)b.data, "ENCRYPTED") != NULL;
+	}
+	eseal_buf_free(&b);
+	char *pass = NULL;
+	int ex = encrypted ? cli_passphrase(pass_file, _("CA passphrase: "), 0, &pass) : 0;
+	if (ex)
+		return ex;
+	int rc = eseal_ca_open(ca, dir, pass, pass ? strlen(pass) : 0);
+	cli_pass_free(pass);
+	return rc ? cli_fail(NULL) : 0;
+}

@@ -1,0 +1,355 @@
+/*
+ * routes_basic.c - the route table and the routes every instance has:
+ * health, metrics, the OpenAPI document, login and logout, the caller's own
+ * account, user and API key management, and the status query skeleton.
+ * Every route declares its permission here; handlers add the organisation
+ * checks. Never return password hashes, session hashes or stored API key
+ * secrets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eseal/crypto.h"
+#include "server_internal.h"
+
+static json_t *user_json(const srv_user *u)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:I}", "id", u->id, "name", u->name, "org", u->org,
+			 "role", srv_role_name(u->role), "must_change_password", u->must_change,
+			 "disabled", u->disabled, "created", (json_int_t)u->created);
+}
+
+static const char *jstr(const srv_req *r, const char *name)
+{
+	return json_string_value(json_object_get(r->json, name));
+}
+
+static void h_healthz(srv_req *r)
+{
+	srv_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void h_metrics(srv_req *r)
+{
+	eseal_buf_clear(&r->out);
+	if (srv_metrics_render(r->srv->metrics, srv_routes, srv_nroutes, &r->out)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot render metrics");
+		return;
+	}
+	r->status = 200;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+static void h_openapi(srv_req *r)
+{
+	eseal_buf_clear(&r->out);
+	if (eseal_buf_put(&r->out, r->srv->openapi.data, r->srv->openapi.len)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "out of memory");
+		return;
+	}
+	r->status = 200;
+	r->content_type = "application/json";
+}
+
+static void set_session_cookie(srv_req *r, const char *token, int max_age)
+{
+	char v[200];
+	snprintf(v, sizeof v, "eseal_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict", token, max_age);
+	srv_add_header(r, "Set-Cookie", v);
+}
+
+/* Starts a session for u and answers like login does. */
+static void reply_session(srv_req *r, const srv_user *u, int status)
+{
+	char token[65];
+	srv_session ses;
+	if (srv_session_create(r->srv, u, r->now, token, &ses)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot create a session");
+		return;
+	}
+	set_session_cookie(r, token, (int)(ses.expires - r->now));
+	srv_reply_json(r, status,
+		       json_pack("{s:s, s:s, s:I, s:b, s:o}", "token", token, "csrf_token", ses.csrf, "expires",
+				 (json_int_t)ses.expires, "must_change_password", u->must_change, "user",
+				 user_json(u)));
+	eseal_wipe(token, sizeof token);
+}
+
+static void h_login(srv_req *r)
+{
+	/* verifies against a dummy hash for unknown users so timing does not
+	 * tell which names exist */
+	static const char dummy[] =
+		"$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	const char *name = jstr(r, "name"), *pw = jstr(r, "password");
+	srv_user u;
+	eseal_auth_backend *b = r->srv->auth;
+	int found = !b->user_by_name(b->ctx, name, &u);
+	int rehash = 0;
+	int rc = srv_password_verify(pw, strlen(pw), found ? u.pwhash : dummy, &rehash);
+	if (!found || rc || u.disabled) {
+		srv_problem(r, 401, "login-failed", "Unauthorized", "wrong user name or password");
+		return;
+	}
+	if (rehash && !srv_password_hash(pw, strlen(pw), u.pwhash, sizeof u.pwhash))
+		b->user_update(b->ctx, &u);
+	reply_session(r, &u, 200);
+}
+
+static void h_logout(srv_req *r)
+{
+	if (r->who.kind == SRV_AUTH_SESSION || r->who.kind == SRV_AUTH_COOKIE)
+		r->srv->auth->session_delete(r->srv->auth->ctx, r->who.session_hash);
+	set_session_cookie(r, "", 0);
+	srv_reply_empty(r, 204);
+}
+
+static void h_me(srv_req *r)
+{
+	json_t *perms = json_array();
+	for (int i = 0; i < 32; i++)
+		if (r->who.perms & (1u << i))
+			json_array_append_new(perms, json_string(srv_perm_name(1u << i)));
+	static const char *kinds[] = { "none", "session", "cookie", "hmac" };
+	srv_reply_json(r, 200,
+		       json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "id", r->who.id, "name", r->who.name,
+				 "org", r->who.org, "role", srv_role_name(r->who.role), "permissions", perms,
+				 "must_change_password", r->who.must_change, "auth", kinds[r->who.kind]));
+}
+
+static void h_password(srv_req *r)
+{
+	const char *old = jstr(r, "old_password"), *nw = jstr(r, "new_password");
+	srv_user u;
+	eseal_auth_backend *b = r->srv->auth;
+	if (b->user_by_id(b->ctx, r->who.id, &u)) {
+		srv_problem(r, 404, "not-found", "Not Found", "no such user");
+		return;
+	}
+	if (srv_password_verify(old, strlen(old), u.pwhash, NULL)) {
+		srv_problem(r, 403, "wrong-password", "Forbidden", "the current password is wrong");
+		return;
+	}
+	if (!strcmp(old, nw)) {
+		srv_problem(r, 400, "weak-password", "Bad Request", "the new password must differ from the old one");
+		return;
+	}
+	if (srv_password_acceptable(nw)) {
+		srv_problem(r, 400, "weak-password", "Bad Request", "%s", eseal_error_last());
+		return;
+	}
+	if (srv_password_hash(nw, strlen(nw), u.pwhash, sizeof u.pwhash)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot hash the password");
+		return;
+	}
+	u.must_change = 0;
+	if (b->user_update(b->ctx, &u)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot store the password");
+		return;
+	}
+	/* every old session of this user ends; the caller gets a new one */
+	b->session_delete_user(b->ctx, u.id);
+	reply_session(r, &u, 200);
+}
+
+static void h_users_list(srv_req *r)
+{
+	char org[SRV_ORG_MAX];
+	const char *filter = NULL;
+	int rc = srv_query_get(r, "org", org, sizeof org);
+	if (rc == ESEAL_EINVAL) {
+		srv_problem(r, 400, "bad-query", "Bad Request", "bad org parameter");
+		return;
+	}
+	if (!rc)
+		filter = org;
+	if (r->who.role != SRV_ROLE_SYSTEM_ADMIN) {
+		if (filter && !srv_org_allowed(&r->who, filter)) {
+			srv_problem(r, 403, "forbidden", "Forbidden", "only your own organisation's users");
+			return;
+		}
+		filter = r->who.org;
+	}
+	srv_user *list = NULL;
+	size_t n = 0;
+	if (r->srv->auth->user_list(r->srv->auth->ctx, filter, &list, &n)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot list users");
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, user_json(&list[i]));
+	eseal_wipe(list, n * sizeof *list);
+	free(list);
+	srv_reply_json(r, 200, json_pack("{s:o}", "users", arr));
+}
+
+/* Roles a business administrator may hand out inside its organisation. */
+static int may_grant(const srv_principal *p, int role)
+{
+	if (p->role == SRV_ROLE_SYSTEM_ADMIN)
+		return role != SRV_ROLE_API_CLIENT;
+	return role == SRV_ROLE_BUSINESS_ADMIN || role == SRV_ROLE_REVIEWER ||
+	       role == SRV_ROLE_SEAL_KEEPER || role == SRV_ROLE_APPLICANT;
+}
+
+static void h_users_create(srv_req *r)
+{
+	const char *name = jstr(r, "name"), *pw = jstr(r, "password"), *rn = jstr(r, "role");
+	const char *org = jstr(r, "org");
+	int must_change = json_is_true(json_object_get(r->json, "must_change_password"));
+	int role = srv_role_from_name(rn);
+	if (!org)
+		org = r->who.org;
+	if (!srv_org_allowed(&r->who, org)) {
+		srv_problem(r, 403, "forbidden", "Forbidden", "users can only be created in your own organisation");
+		return;
+	}
+	if (role == SRV_ROLE_NONE || role == SRV_ROLE_API_CLIENT) {
+		srv_problem(r, 400, "invalid-body", "Bad Request", "unknown role '%.40s' for a person", rn);
+		return;
+	}
+	if (!may_grant(&r->who, role)) {
+		srv_problem(r, 403, "forbidden", "Forbidden", "the %s role may not grant %s",
+			    srv_role_name(r->who.role), srv_role_name(role));
+		return;
+	}
+	if (srv_password_acceptable(pw)) {
+		srv_problem(r, 400, "weak-password", "Bad Request", "%s", eseal_error_last());
+		return;
+	}
+	srv_user u;
+	int rc = srv_user_add(r->srv, name, org, role, pw, must_change, &u);
+	if (rc == ESEAL_EEXISTS)
+		srv_problem(r, 409, "conflict", "Conflict", "%s", eseal_error_last());
+	else if (rc == ESEAL_EINVAL)
+		srv_problem(r, 400, "invalid-body", "Bad Request", "%s", eseal_error_last());
+	else if (rc)
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot create the user");
+	else {
+		char loc[128];
+		snprintf(loc, sizeof loc, "/api/v1/users/%s", u.id);
+		srv_add_header(r, "Location", loc);
+		srv_reply_json(r, 201, user_json(&u));
+	}
+}
+
+static void h_users_get(srv_req *r)
+{
+	srv_user u;
+	const char *id = srv_param(r, "id");
+	/* another organisation's user is reported as absent, not forbidden */
+	if (!id || r->srv->auth->user_by_id(r->srv->auth->ctx, id, &u) || !srv_org_allowed(&r->who, u.org)) {
+		srv_problem(r, 404, "not-found", "Not Found", "no such user");
+		return;
+	}
+	srv_reply_json(r, 200, user_json(&u));
+}
+
+static void h_apikeys_create(srv_req *r)
+{
+	const char *name = jstr(r, "name"), *org = jstr(r, "org");
+	if (!org)
+		org = r->who.org;
+	if (!srv_org_allowed(&r->who, org)) {
+		srv_problem(r, 403, "forbidden", "Forbidden", "API keys can only be created for your own organisation");
+		return;
+	}
+	if (!*name || strlen(org) >= SRV_ORG_MAX || !*org) {
+		srv_problem(r, 400, "invalid-body", "Bad Request", "name and org must not be empty");
+		return;
+	}
+	srv_apikey k;
+	char secret[65];
+	memset(&k, 0, sizeof k);
+	if (srv_new_id(k.id, sizeof k.id, "k") || eseal_random(k.secret, sizeof k.secret)) {
+		srv_problem(r, 500, "internal", "Internal Server Error", "no randomness");
+		return;
+	}
+	snprintf(k.name, sizeof k.name, "%s", name);
+	snprintf(k.org, sizeof k.org, "%s", org);
+	k.role = SRV_ROLE_API_CLIENT;
+	k.created = r->now;
+	if (r->srv->auth->apikey_put(r->srv->auth->ctx, &k)) {
+		eseal_wipe(&k, sizeof k);
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot store the API key");
+		return;
+	}
+	srv_hex(secret, k.secret, sizeof k.secret);
+	/* the secret is shown once, here */
+	srv_reply_json(r, 201, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", k.id, "secret", secret, "name", k.name,
+					 "org", k.org, "role", "api_client"));
+	eseal_wipe(secret, sizeof secret);
+	eseal_wipe(&k, sizeof k);
+}
+
+static void h_status(srv_req *r)
+{
+	const char *esid = srv_param(r, "esid");
+	size_t n = esid ? strlen(esid) : 0;
+	int ok = n > 0 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (esid[i] >= '0' && esid[i] <= '9') || (esid[i] >= 'A' && esid[i] <= 'Z') ||
+		     (esid[i] >= 'a' && esid[i] <= 'z');
+	if (!ok) {
+		srv_problem(r, 400, "bad-seal-code", "Bad Request", "a seal code is 1 to 64 letters and digits");
+		return;
+	}
+	int rc = ESEAL_ENOTFOUND;
+	eseal_buf_clear(&r->out);
+	if (r->srv->cfg.status_fn)
+		rc = r->srv->cfg.status_fn(r->srv->cfg.status_ctx, esid, &r->out);
+	if (rc == ESEAL_ENOTFOUND)
+		srv_problem(r, 404, "unknown-seal", "Not Found", "no seal with code %s", esid);
+	else if (rc)
+		srv_problem(r, 500, "internal", "Internal Server Error", "status lookup failed");
+	else {
+		r->status = 200;
+		r->content_type = "application/json";
+	}
+}
+
+static const srv_field login_body[] = {
+	{ "name", SRV_J_STRING, 1, 64, "user name" },
+	{ "password", SRV_J_STRING, 1, 256, "password" },
+	{ 0 }
+};
+static const srv_field password_body[] = {
+	{ "old_password", SRV_J_STRING, 1, 256, "current password" },
+	{ "new_password", SRV_J_STRING, 1, 256, "new password (12+ characters, 3 character classes)" },
+	{ 0 }
+};
+static const srv_field user_body[] = {
+	{ "name", SRV_J_STRING, 1, 63, "login name: a-z 0-9 . _ -" },
+	{ "password", SRV_J_STRING, 1, 256, "initial password" },
+	{ "role", SRV_J_STRING, 1, 32,
+	  "system_admin, business_admin, reviewer, seal_keeper, applicant or audit_admin" },
+	{ "org", SRV_J_STRING, 0, 63, "organisation (default: the caller's)" },
+	{ "must_change_password", SRV_J_BOOLEAN, 0, 0, "require a change at first login" },
+	{ 0 }
+};
+static const srv_field apikey_body[] = {
+	{ "name", SRV_J_STRING, 1, 63, "the business system's name" },
+	{ "org", SRV_J_STRING, 0, 63, "organisation (default: the caller's)" },
+	{ 0 }
+};
+
+const srv_route srv_routes[] = {
+	{ "GET", "/healthz", h_healthz, SRV_P_PUBLIC, NULL, "Liveness check", 0 },
+	{ "GET", "/metrics", h_metrics, SRV_P_PUBLIC, NULL, "Prometheus metrics", SRV_R_RAW },
+	{ "GET", "/api/v1/openapi.json", h_openapi, SRV_P_PUBLIC, NULL, "This OpenAPI document", 0 },
+	{ "POST", "/api/v1/login", h_login, SRV_P_PUBLIC, login_body, "Start a session", 0 },
+	{ "POST", "/api/v1/logout", h_logout, SRV_P_SELF, NULL, "End the current session", SRV_R_MUST_CHANGE_OK },
+	{ "GET", "/api/v1/me", h_me, SRV_P_SELF, NULL, "The caller's identity and permissions", SRV_R_MUST_CHANGE_OK },
+	{ "POST", "/api/v1/me/password", h_password, SRV_P_PASSWORD, password_body,
+	  "Change the caller's password", SRV_R_MUST_CHANGE_OK },
+	{ "GET", "/api/v1/users", h_users_list, SRV_P_USER_READ, NULL, "List users of the caller's organisation",
+	  SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/users", h_users_create, SRV_P_USER_MANAGE, user_body, "Create a user", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/users/{id}", h_users_get, SRV_P_USER_READ, NULL, "One user", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/api-keys", h_apikeys_create, SRV_P_APIKEY_MANAGE, apikey_body,
+	  "Create an API key for a business system (the secret is shown once)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/status/{esid}", h_status, SRV_P_PUBLIC, NULL, "Status of a seal by its code", 0 },
+};
+const size_t srv_nroutes = sizeof srv_routes / sizeof srv_routes[0];
