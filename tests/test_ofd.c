@@ -520,6 +520,26 @@ static void test_fixture_pages(void)
 	CHECK(near(eseal_ofd_page_at(d, 0)->physical.h, 196));
 	/* Document.xml names an Annotations.xml that the package lacks. */
 	CHECK_EQ_STR(eseal_ofd_annotations_path(d), "/Doc_0/Annotations.xml");
+	/* It embeds its font and an image under Doc_0/Res (BaseLoc="Res"). */
+	const eseal_ofd_res *r = eseal_ofd_res_by_id(d, "7");
+	REQUIRE(r);
+	CHECK_EQ_INT(r->kind, ESEAL_OFD_RES_FONT);
+	CHECK_EQ_STR(r->name, "宋体");
+	CHECK_EQ_STR(r->path, "/Doc_0/Res/Font7.ttf");
+	r = eseal_ofd_res_by_id(d, "5");
+	REQUIRE(r);
+	CHECK_EQ_INT(r->kind, ESEAL_OFD_RES_MEDIA);
+	CHECK_EQ_STR(r->name, "Image");
+	CHECK_EQ_STR(r->path, "/Doc_0/Res/image_1_5.png");
+	eseal_ofd_free(d);
+	/* v4signed.ofd: fonts without files. */
+	d = open_fixture("v4signed.ofd");
+	REQUIRE(d);
+	r = eseal_ofd_res_by_id(d, "91");
+	REQUIRE(r);
+	CHECK_EQ_STR(r->family, "Courier New");
+	CHECK(r->path == NULL);
+	CHECK_EQ_STR(eseal_ofd_res_by_id(d, "106")->path, "/Doc_0/Res/qr.png");
 	eseal_ofd_free(d);
 }
 
@@ -603,21 +623,6 @@ static void test_fixture_signatures(void)
 	REQUIRE(eseal_ofd_sig_count(d) == 1);
 	CHECK_EQ_STR(eseal_ofd_sig_at(d, 0)->check_method, "SM3");
 	CHECK_EQ_INT(eseal_ofd_sig_at(d, 0)->nrefs, 5);
-	eseal_ofd_free(d);
-
-	/* keyword.ofd embeds its font and an image under Doc_0/Res. */
-	d = open_fixture("keyword.ofd");
-	REQUIRE(d);
-	const eseal_ofd_res *r = eseal_ofd_res_by_id(d, "7");
-	REQUIRE(r);
-	CHECK_EQ_INT(r->kind, ESEAL_OFD_RES_FONT);
-	CHECK_EQ_STR(r->name, "宋体");
-	CHECK_EQ_STR(r->path, "/Doc_0/Res/Font7.ttf");
-	r = eseal_ofd_res_by_id(d, "5");
-	REQUIRE(r);
-	CHECK_EQ_INT(r->kind, ESEAL_OFD_RES_MEDIA);
-	CHECK_EQ_STR(r->name, "Image");
-	CHECK_EQ_STR(r->path, "/Doc_0/Res/image_1_5.png");
 	eseal_ofd_free(d);
 
 	/* Unsigned files have no Signatures. */

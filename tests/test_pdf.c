@@ -440,6 +440,60 @@ static void test_synthetic_ok(void)
 	eseal_buf_free(&b);
 }
 
+/* /Differences with glyph names, and a vertical Identity-V CID font whose
+ * ToUnicode uses a bfrange with an array. */
+static void test_synthetic_fonts(void)
+{
+	static const char content[] = "BT /F1 10 Tf 100 700 Td (AB) Tj ET BT /F2 20 Tf 300 700 Td <00010002> Tj ET";
+	static const char cmap[] = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+				   "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+				   "1 beginbfrange <0001> <0002> [<4E2D> <6587>] endbfrange\nendcmap end end";
+	char o4[256], o6[512];
+	snprintf(o4, sizeof o4, "<< /Length %zu >>\nstream\n%s\nendstream", strlen(content), content);
+	snprintf(o6, sizeof o6, "<< /Length %zu >>\nstream\n%s\nendstream", strlen(cmap), cmap);
+	const char *objs[] = {
+		base_objs[0], base_objs[1],
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+		"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /uni4E2D /Adieresis] >> >> "
+		"/F2 << /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-V /DescendantFonts [5 0 R] /ToUnicode 6 0 R >> "
+		">> >> >>",
+		o4,
+		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 1000 >>",
+		o6,
+	};
+	eseal_buf b = ESEAL_BUF_INIT;
+	make_pdf(&b, objs, 6, NULL, 0);
+	eseal_pdf *pdf;
+	CHECK_OK(eseal_pdf_open(&pdf, b.data, b.len));
+	eseal_text_doc *d;
+	CHECK_OK(eseal_pdf_text(&d, pdf));
+	REQUIRE(d->npages == 1);
+	eseal_text_hit *h = NULL;
+	size_t n = 0;
+	CHECK_OK(eseal_text_find(d, "中Ä", &h, &n));
+	CHECK_EQ_INT(n, 1);
+	if (n)
+		CHECK(fabs(h[0].box.x - 100 * 25.4 / 72) < 0.01);
+	free(h);
+	/* the vertical pair: 中 above 文, one em (20 pt) apart, same x */
+	const eseal_text_char *zh = NULL, *wen = NULL;
+	for (size_t l = 0; l < d->pages[0].nlines; l++)
+		for (size_t k = 0; k < d->pages[0].lines[l].nchars; k++) {
+			const eseal_text_char *c = &d->pages[0].lines[l].chars[k];
+			if (c->cp == 0x4E2D && c->box.x > 90)
+				zh = c;
+			if (c->cp == 0x6587)
+				wen = c;
+		}
+	REQUIRE(zh && wen);
+	CHECK(fabs(zh->box.x - wen->box.x) < 0.01);
+	CHECK(fabs((wen->box.y - zh->box.y) - 20 * 25.4 / 72) < 0.01);
+	CHECK(fabs(zh->box.x - (300 - 10) * 25.4 / 72) < 0.01); /* centred on the origin */
+	eseal_text_doc_free(d);
+	eseal_pdf_free(pdf);
+	eseal_buf_free(&b);
+}
+
 static void test_xref_loop(void)
 {
 	eseal_buf b = ESEAL_BUF_INIT;
@@ -636,5 +690,5 @@ static void test_cli_text(void)
 }
 
 TESTS(T(test_fixture_pages), T(test_revisions), T(test_recovery), T(test_encryption), T(test_text_fixtures),
-      T(test_page_boxes), T(test_placement_docs), T(test_filters), T(test_synthetic_ok), T(test_xref_loop),
+      T(test_page_boxes), T(test_placement_docs), T(test_filters), T(test_synthetic_ok), T(test_synthetic_fonts), T(test_xref_loop),
       T(test_deep_nesting), T(test_flate_bomb), T(test_objstm_self), T(test_truncated), T(test_cli_text))

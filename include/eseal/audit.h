@@ -130,7 +130,7 @@ int eseal_audit_verify(eseal_store *s, const eseal_key *pub, eseal_audit_report 
 /* --- Reading --- */
 
 typedef struct eseal_audit_filter {
-	const char *actor;       /* exact match, NULL = any */
+	const char *actor;       /* exact, or a prefix when it ends with '*' */
 	const char *action;      /* exact, or a prefix when it ends with '*' */
 	const char *object;      /* exact, or a prefix when it ends with '*' */
 	time_t since;            /* time >= since (0 = no bound) */

@@ -8,7 +8,9 @@
 #include "crypto.h"
 #include "asn1.h"
 #include "pki.h"
+#include "picture.h"
 #include "report.h"
 #include "ses.h"
+#include "text.h"
 
 #endif

@@ -138,8 +138,9 @@ int eseal_store_wipe(eseal_store *s);
  * as AAD, so a blob cannot be moved to another record.
  */
 typedef struct eseal_kek eseal_kek;
-/* scrypt (N=2^15, r=8, p=1) over the passphrase with the instance's salt
- * (settings "kek.salt", made on first use). ESEAL_EPASS when the store
+/* scrypt over the passphrase with the instance's salt and cost (settings
+ * "kek.salt" and "kek.scrypt", made on first use; the cost defaults to
+ * "N=32768,r=8,p=1" and may be set before). ESEAL_EPASS when the store
  * already has a KEK check value and this passphrase does not match it. */
 int eseal_kek_from_passphrase(eseal_kek **out, eseal_store *s, const char *pass, size_t len);
 /* A key file holding 32 raw bytes or 64 hex digits. */

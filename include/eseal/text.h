@@ -78,7 +78,9 @@ char *eseal_text_line_utf8(const eseal_text_line *l);
 
 /* {"pages":[{"page":1,"id":"1","width":210,"height":297,
  *   "lines":[{"text":"...","x":..,"y":..,"w":..,"h":..,
- *             "chars":[{"c":"你","x":..,"y":..,"w":..,"h":..}]}]}]}
+ *             "chars":[{"c":"你","x":..,"y":..,"w":..,"h":..,"size":..}]}],
+ *   "rules":[{"x":..,"y":..,"w":..,"h":..}]}]}
+ * Lengths in mm rounded to 0.01; "rules" only when the page has some;
  * with_chars = 0 leaves out the per-character boxes. */
 int eseal_text_doc_json(const eseal_text_doc *d, int with_chars, eseal_buf *out);
 
@@ -91,8 +93,10 @@ typedef struct eseal_text_hit {
 	eseal_box box;
 } eseal_text_hit;
 
-/* All occurrences of a UTF-8 keyword (whitespace in the document ignored),
- * in reading order. *hits is malloc'd. */
+/* All occurrences of a UTF-8 keyword, in reading order, without overlaps.
+ * Whitespace is ignored on both sides and full-width ASCII forms match
+ * their ASCII counterparts ("（盖章）" finds "(盖章)"). *hits is malloc'd
+ * (NULL when there are none). */
 int eseal_text_find(const eseal_text_doc *d, const char *keyword,
 		    eseal_text_hit **hits, size_t *nhits);
 

@@ -38,6 +38,9 @@ enum {
 /* The name the user typed, e.g. "eseal seal make" (set by the dispatcher). */
 extern const char *cli_prog;
 
+/* A command with subcommands ("eseal seal") enters one ("make"): messages
+ * and help then name "eseal seal make". */
+void cli_enter(const char *sub);
 /* "eseal seal make: <message>" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the library's last error with the command name and returns the

@@ -1,51 +1,12 @@
 /*
  * cli_pki.c - helpers shared by the key, cert, trust and ca commands:
- * argument order, hex output and opening a CA directory. Never keeps a
+ * hex output and opening a CA directory. Never keeps a
  * passphrase longer than the call that needs it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_pki.h"
-
-void cli_pki_options_first(int argc, char **argv, const cli_opt *opts)
-{
-	char **tmp = malloc((size_t)argc * sizeof *tmp);
-	if (!tmp)
-		return;
-	int n = 0, npos = 0;
-	char **pos = malloc((size_t)argc * sizeof *pos);
-	if (!pos) {
-		free(tmp);
-		return;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "--")) {
-			for (; i < argc; i++)
-				pos[npos++] = argv[i];
-			break;
-		}
-		if (strncmp(s, "--", 2) || !s[2]) {
-			pos[npos++] = argv[i];
-			continue;
-		}
-		tmp[n++] = argv[i];
-		if (strchr(s, '='))
-			continue;
-		for (const cli_opt *o = opts; o->name; o++)
-			if (!strcmp(o->name, s + 2) && o->has_arg && i + 1 < argc) {
-				tmp[n++] = argv[++i];
-				break;
-			}
-	}
-	for (int i = 0; i < n; i++)
-		argv[1 + i] = tmp[i];
-	for (int i = 0; i < npos; i++)
-		argv[1 + n + i] = pos[i];
-	free(tmp);
-	free(pos);
-}
 
 void cli_pki_hex(char *out, const uint8_t *p, size_t n)
 {

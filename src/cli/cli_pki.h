@@ -7,11 +7,6 @@
 
 #include "cli.h"
 
-/* Moves options (with their values) ahead of positional arguments so
- * `eseal trust add FILE --store DIR` parses like `--store DIR FILE`
- * (cli_parse stops at the first positional). argv[0] stays in place. */
-void cli_pki_options_first(int argc, char **argv, const cli_opt *opts);
-
 /* Upper-case hex of n bytes into out (2n+1 bytes). */
 void cli_pki_hex(char *out, const uint8_t *p, size_t n);
 

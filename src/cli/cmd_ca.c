@@ -31,8 +31,7 @@ static int ca_init(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "init --dir DIR [--name NAME] [--key-type sm2|ecdsa-p256] [--days N]",
+	int ex = cli_parse(argc, argv, opts, "--dir DIR [--name NAME] [--key-type sm2|ecdsa-p256] [--days N]",
 			   N_("Create a root and an issuing CA in a new directory."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -84,8 +83,7 @@ static int ca_revoke(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "revoke --dir DIR --serial HEX|--cert FILE [--reason R] [--time T]",
+	int ex = cli_parse(argc, argv, opts, "--dir DIR --serial HEX|--cert FILE [--reason R] [--time T]",
 			   N_("Revoke a certificate and publish a new CRL."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -143,8 +141,7 @@ static int ca_crl(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "crl --dir DIR [--days N] [--out FILE]",
+	int ex = cli_parse(argc, argv, opts, "--dir DIR [--days N] [--out FILE]",
 			   N_("Sign a fresh certificate revocation list (DIR/crl.pem)."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -186,8 +183,7 @@ static int ca_list(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "list --dir DIR [--json]",
+	int ex = cli_parse(argc, argv, opts, "--dir DIR [--json]",
 			   N_("List the certificates the CA issued."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -238,9 +234,7 @@ int cmd_ca(int argc, char **argv)
 		printf(_("usage: %s %s\n"), "eseal", usage);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	static char prog[96];
-	snprintf(prog, sizeof prog, "%s %s", cli_prog, argv[1]);
-	cli_prog = prog;
+	cli_enter(argv[1]);
 	if (!strcmp(argv[1], "init"))
 		return ca_init(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "revoke"))

@@ -42,9 +42,8 @@ static int cert_issue(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
 	int ex = cli_parse(argc, argv, opts,
-			   "issue --ca DIR --role ROLE --org ORG --name NAME --out-cert CERT.pem [--out-key KEY.pem | --pubkey PUB.pem]",
+			   "--ca DIR --role ROLE --org ORG --name NAME --out-cert CERT.pem [--out-key KEY.pem | --pubkey PUB.pem]",
 			   N_("Issue a certificate from the built-in CA."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -157,8 +156,7 @@ static int cert_show(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "show CERT.pem [--json]",
+	int ex = cli_parse(argc, argv, opts, "CERT.pem [--json]",
 			   N_("Show the certificates of a PEM or DER file."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -213,9 +211,7 @@ int cmd_cert(int argc, char **argv)
 		printf(_("usage: %s %s\n"), "eseal", usage);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	static char prog[96];
-	snprintf(prog, sizeof prog, "%s %s", cli_prog, argv[1]);
-	cli_prog = prog;
+	cli_enter(argv[1]);
 	if (!strcmp(argv[1], "issue"))
 		return cert_issue(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))

@@ -12,14 +12,6 @@
 
 #include "cli_pki.h"
 
-static int sub_prog(const char *sub)
-{
-	static char prog[96];
-	snprintf(prog, sizeof prog, "%s %s", cli_prog, sub);
-	cli_prog = prog;
-	return 0;
-}
-
 static const char *type_name(eseal_key_type t)
 {
 	switch (t) {
@@ -87,8 +79,7 @@ static int key_gen(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "gen --out KEY.pem [--type sm2|ecdsa-p256|rsa] [--pubout PUB.pem]",
+	int ex = cli_parse(argc, argv, opts, "--out KEY.pem [--type sm2|ecdsa-p256|rsa] [--pubout PUB.pem]",
 			   N_("Generate a key pair; the private key is encrypted with SM4 under a passphrase."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -133,8 +124,7 @@ static int key_show(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "show KEY.pem [--pass-file F] [--json]",
+	int ex = cli_parse(argc, argv, opts, "KEY.pem [--pass-file F] [--json]",
 			   N_("Show the type and public key fingerprint of a key file."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -209,8 +199,7 @@ static int key_import_p12(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "import-p12 FILE.p12 --out-key KEY.pem --out-cert CERT.pem",
+	int ex = cli_parse(argc, argv, opts, "FILE.p12 --out-key KEY.pem --out-cert CERT.pem",
 			   N_("Import a key and certificate from PKCS#12, re-encrypting the key with a new passphrase."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -262,7 +251,7 @@ int cmd_key(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	const char *sub = argv[1];
-	sub_prog(sub);
+	cli_enter(sub);
 	if (!strcmp(sub, "gen"))
 		return key_gen(argc - 1, argv + 1);
 	if (!strcmp(sub, "show"))

@@ -2,6 +2,7 @@
  * cmd_seal.c - `eseal seal make|show|verify`: electronic seals (SESeal)
  * from the command line.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,8 +19,8 @@ static const cli_opt make_opts[] = {
 	{ "no-check-esid", 0, N_("accept a seal code that is not 14 digits"), NULL },
 	{ "picture", 1, N_("seal picture: png, jpg, svg or ofd"), "FILE" },
 	{ "picture-type", 1, N_("picture type (default: from the file's bytes)"), "TYPE" },
-	{ "width", 1, N_("picture width in mm"), "MM" },
-	{ "height", 1, N_("picture height in mm"), "MM" },
+	{ "width", 1, N_("picture width in mm (default: from the picture, else 40)"), "MM" },
+	{ "height", 1, N_("picture height in mm (default: from the picture, else 40)"), "MM" },
 	{ "valid-from", 1, N_("start of validity (default now)"), "TIME" },
 	{ "valid-to", 1, N_("end of validity (default: the signer certificate's end)"), "TIME" },
 	{ "cert-list-type", 1, N_("1 = certificates (default), 2 = SM3 digests"), "N" },
@@ -39,7 +40,7 @@ static int read_cert(eseal_cert **c, const char *path)
 static int seal_make(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, make_opts, "make --maker-cert F --maker-key F --signer-cert F "
+	int rc = cli_parse(argc, argv, make_opts, "--maker-cert F --maker-key F --signer-cert F "
 			   "--name TEXT --esid CODE --picture F --width MM --height MM --out seal.esl",
 			   N_("Make an electronic seal (SESeal V4, GB/T 38540) signed by the maker."), &a);
 	if (rc)
@@ -50,8 +51,8 @@ static int seal_make(int argc, char **argv)
 			return cli_usage(_("--%s is required"), need[i]);
 	long type, w, h, clt;
 	if ((rc = cli_get_int(&a, make_opts, "type", 1, 0, 1000000, &type)) ||
-	    (rc = cli_get_int(&a, make_opts, "width", 40, 1, 500, &w)) ||
-	    (rc = cli_get_int(&a, make_opts, "height", 40, 1, 500, &h)) ||
+	    (rc = cli_get_int(&a, make_opts, "width", 0, 1, 500, &w)) ||
+	    (rc = cli_get_int(&a, make_opts, "height", 0, 1, 500, &h)) ||
 	    (rc = cli_get_int(&a, make_opts, "cert-list-type", 1, 1, 2, &clt)))
 		return rc;
 	const char *esid = cli_get(&a, make_opts, "esid");
@@ -88,6 +89,19 @@ static int seal_make(int argc, char **argv)
 		rc = cli_fail(picpath);
 		goto done;
 	}
+	/* Without --width/--height the picture's own physical size (pHYs, JFIF)
+	 * is the seal's size; 40 mm when the file does not say. */
+	eseal_picture_info pi;
+	if ((!w || !h) && eseal_picture_info_get(&pi, pic.data, pic.len) == 0 && pi.width_mm > 0) {
+		if (!w)
+			w = lround(pi.width_mm);
+		if (!h)
+			h = lround(pi.height_mm);
+	}
+	if (!w)
+		w = 40;
+	if (!h)
+		h = 40;
 	if ((rc = cli_passphrase(cli_get(&a, make_opts, "pass-file"), _("Maker key passphrase: "), 0, &pass)))
 		goto done;
 	if (eseal_key_load(&mkey, cli_get(&a, make_opts, "maker-key"), pass, strlen(pass))) {
@@ -169,7 +183,7 @@ static const cli_opt show_opts[] = {
 static int seal_show(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, show_opts, "show FILE [--json] [--extract-picture OUT]",
+	int rc = cli_parse(argc, argv, show_opts, "FILE [--json] [--extract-picture OUT]",
 			   N_("Print every field of a seal (.esl) or of an electronic signature (SignedValue.dat)."), &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -216,7 +230,7 @@ static const cli_opt verify_opts[] = {
 static int seal_verify(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, verify_opts, "verify FILE [--trust CA.pem]... [--at TIME] [--json]",
+	int rc = cli_parse(argc, argv, verify_opts, "FILE [--trust CA.pem]... [--at TIME] [--json]",
 			   N_("Verify a seal (maker signature, validity, chain) or an electronic signature "
 			      "(signature value, embedded seal, signer in the seal, chains).\n"
 			      "Exit code: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 2 INDETERMINATE."), &a);
@@ -269,6 +283,7 @@ int cmd_seal(int argc, char **argv)
 			 "  verify  check a seal's maker signature, validity and chain\n"));
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
+	cli_enter(argv[1]);
 	if (!strcmp(argv[1], "make"))
 		return seal_make(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))

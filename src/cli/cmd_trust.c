@@ -29,8 +29,7 @@ static int trust_add(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "add CERT.pem... --store DIR",
+	int ex = cli_parse(argc, argv, opts, "CERT.pem... --store DIR",
 			   N_("Add certificates (every one in each file) as trust anchors."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -138,8 +137,7 @@ static int trust_list(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "list --store DIR [--json]", N_("List the trust anchors."), &a);
+	int ex = cli_parse(argc, argv, opts, "--store DIR [--json]", N_("List the trust anchors."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
 	const char *store = cli_get(&a, opts, "store");
@@ -189,8 +187,7 @@ static int trust_remove(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	cli_pki_options_first(argc, argv, opts);
-	int ex = cli_parse(argc, argv, opts, "remove FINGERPRINT --store DIR",
+	int ex = cli_parse(argc, argv, opts, "FINGERPRINT --store DIR",
 			   N_("Remove a trust anchor by its SM3 fingerprint (or a unique prefix of 8+ digits)."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -244,9 +241,7 @@ int cmd_trust(int argc, char **argv)
 		printf(_("usage: %s %s\n"), "eseal", usage);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	static char prog[96];
-	snprintf(prog, sizeof prog, "%s %s", cli_prog, argv[1]);
-	cli_prog = prog;
+	cli_enter(argv[1]);
 	if (!strcmp(argv[1], "add"))
 		return trust_add(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))

@@ -14,6 +14,15 @@
 
 const char *cli_prog = "eseal";
 
+void cli_enter(const char *sub)
+{
+	static char prog[128];
+	char prev[96];
+	snprintf(prev, sizeof prev, "%s", cli_prog);
+	snprintf(prog, sizeof prog, "%s %s", prev, sub);
+	cli_prog = prog;
+}
+
 void cli_err(const char *fmt, ...)
 {
 	va_list ap;

@@ -88,7 +88,7 @@ static int page_scan(eseal_ofd *d, size_t i)
 	}
 	xmlNodePtr root = xmlDocGetRootElement(x);
 	char *s = ofd_xml_child_text(ofd_xml_child(root, "Area"), "PhysicalBox");
-	if (s && ofd_box(s, &p->physical) != 0) {
+	if (s && (ofd_box(s, &p->physical) != 0 || p->physical.w <= 0 || p->physical.h <= 0)) {
 		p->physical = d->default_box;
 		rc = ofd_anomaly(d, "page %d (ID %s): bad PhysicalBox \"%s\"", p->index, p->id, s);
 	}

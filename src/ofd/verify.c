@@ -78,7 +78,7 @@ static void check_package(const eseal_ofd *d, eseal_report_item *it)
 	for (size_t i = 0; i < n; i++)
 		list_add(&l, eseal_ofd_anomaly(d, i));
 	eseal_item_check(it, "package_integrity", ESEAL_CHECK_WARNING, NULL,
-			 "zip container anomalies: %s", list_str(&l));
+			 "package anomalies: %s", list_str(&l));
 	eseal_buf_free(&l.b);
 }
 

@@ -78,8 +78,11 @@ int ofd_write_package(const eseal_ofd *d, const char *out, const ofd_new_file *f
 		if (dropped(drop, e->path))
 			continue;
 		if (e->is_dir) {
-			if (zip_dir_add(dst, e->name, ZIP_FL_ENC_UTF_8) < 0)
+			zip_int64_t idx = zip_dir_add(dst, e->name, ZIP_FL_ENC_UTF_8);
+			if (idx < 0)
 				rc = eseal_error_set(ESEAL_EIO, "%s: %s", e->name, zip_strerror(dst));
+			else if (e->mtime > 0)
+				zip_file_set_mtime(dst, (zip_uint64_t)idx, e->mtime, 0);
 			continue;
 		}
 		const ofd_new_file *nf = find_new(files, nfiles, e->path);

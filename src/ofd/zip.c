@@ -277,6 +277,16 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 			rc = eseal_error_set(ESEAL_EUNSUPPORTED, "zip: entry \"%s\" is encrypted", name);
 			goto out;
 		}
+		if (csize > d->file_size) {
+			rc = eseal_error_set(ESEAL_EFORMAT, "zip: entry \"%s\" claims more compressed data "
+					     "than the file holds", name);
+			goto out;
+		}
+		if (method == 0 && usize != csize) {
+			rc = eseal_error_set(ESEAL_EFORMAT, "zip: stored entry \"%s\" has two different sizes",
+					     name);
+			goto out;
+		}
 		if (usize > ESEAL_OFD_MAX_ENTRY) {
 			rc = eseal_error_set(ESEAL_ELIMIT, "zip: entry \"%s\" claims %llu bytes (limit %llu)",
 					     name, (unsigned long long)usize,
@@ -305,7 +315,7 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 		/* The local header must say the same thing. */
 		uint8_t lh[30];
 		uint64_t lpos = *zip_start + loff;
-		if (lpos >= cd_start || (rc = read_at(d, lpos, lh, 30)) || le32(lh) != 0x04034b50u) {
+		if (loff >= cd_start - *zip_start || (rc = read_at(d, lpos, lh, 30)) || le32(lh) != 0x04034b50u) {
 			rc = eseal_error_set(ESEAL_EFORMAT, "zip: entry \"%s\": no local header where the "
 					     "central directory points", name);
 			goto out;

@@ -105,11 +105,18 @@ static void emit_glyph(interp *in, const pdf_glyph *g)
 	pdf_mat_mul(m, s->ctm, m);
 	pdf_mat_mul(m, in->c->pm, m);
 	double up = f->up;
-	double w = g->w, ys[2] = { -f->descent * up, f->ascent * up };
+	double w = g->w, xs[2] = { 0, w }, ys[2] = { -f->descent * up, f->ascent * up };
+	if (f->vertical) {
+		/* vertical writing: the origin is the top centre of the em box */
+		xs[0] = -w / 2;
+		xs[1] = w / 2;
+		ys[0] = -1;
+		ys[1] = 0;
+	}
 	double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
 	for (int i = 0; i < 4; i++) {
 		double px, py;
-		apply(m, (i & 1) ? w : 0, ys[i >> 1], &px, &py);
+		apply(m, xs[i & 1], ys[i >> 1], &px, &py);
 		x0 = fmin(x0, px);
 		x1 = fmax(x1, px);
 		y0 = fmin(y0, py);
@@ -153,7 +160,14 @@ static void show(interp *in, const uint8_t *p, size_t n)
 			break;
 		i += (size_t)k;
 		emit_glyph(in, &g);
-		double tx = (g.w * s->fs + s->tc + (g.nbytes == 1 && g.code == 32 ? s->tw : 0)) * s->th;
+		double extra = s->tc + (g.nbytes == 1 && g.code == 32 ? s->tw : 0);
+		if (s->font->vertical) {
+			double ty = -s->fs + extra; /* default vertical advance: one em down */
+			in->tm[4] += ty * in->tm[2];
+			in->tm[5] += ty * in->tm[3];
+			continue;
+		}
+		double tx = (g.w * s->fs + extra) * s->th;
 		in->tm[4] += tx * in->tm[0];
 		in->tm[5] += tx * in->tm[1];
 	}
@@ -414,6 +428,10 @@ static void operator(interp *in, pdf_lex *lx, const pdf_tok *t)
 					const eseal_pdf_val *x = a->u.a.v[i];
 					if (x->type == ESEAL_PDF_STRING) {
 						show(in, x->u.s.p, x->u.s.n);
+					} else if (s->font && s->font->vertical) {
+						double ty = -num(x) / 1000 * s->fs;
+						in->tm[4] += ty * in->tm[2];
+						in->tm[5] += ty * in->tm[3];
 					} else {
 						double tx = -num(x) / 1000 * s->fs * s->th;
 						in->tm[4] += tx * in->tm[0];

@@ -194,3 +194,21 @@ double pdf_std_width(const char *basefont, uint32_t cp)
 		return 1000; /* CJK */
 	return is_times ? 500 : 556;
 }
+
+/* ZapfDingbats codes 0x21..0x7E: Unicode's Dingbats block follows the font,
+ * except for the characters that already existed elsewhere. */
+uint32_t pdf_dingbats_unicode(uint8_t c)
+{
+	static const struct { uint8_t c; uint16_t u; } moved[] = {
+		{ 0x25, 0x260E }, { 0x2A, 0x261B }, { 0x2B, 0x261E }, { 0x48, 0x2605 }, { 0x6C, 0x25CF },
+		{ 0x6E, 0x25A0 }, { 0x73, 0x25B2 }, { 0x74, 0x25BC }, { 0x75, 0x25C6 }, { 0x77, 0x25D7 },
+	};
+	if (c == 0x20)
+		return 0x20;
+	if (c < 0x21 || c > 0x7E)
+		return 0;
+	for (size_t i = 0; i < sizeof moved / sizeof *moved; i++)
+		if (moved[i].c == c)
+			return moved[i].u;
+	return 0x2700u + (c - 0x20u);
+}

@@ -84,6 +84,9 @@ static void simple_font(eseal_pdf *pdf, pdf_font *f, const eseal_pdf_val *d, con
 	else if (pdf_is_name(bn, "StandardEncoding"))
 		base = PDF_ENC_STANDARD;
 	pdf_encoding_base(base, f->uni);
+	if (strstr(bf, "Dingbats") && (!enc || !pdf_dget(pdf, enc, "Differences")))
+		for (int c = 0; c < 256; c++)
+			f->uni[c] = pdf_dingbats_unicode((uint8_t)c);
 	const eseal_pdf_val *diff = pdf_dget(pdf, enc, "Differences");
 	if (diff && diff->type == ESEAL_PDF_ARRAY) {
 		int64_t code = 0;

@@ -17,6 +17,7 @@ uint32_t pdf_glyph_unicode(const char *name);
 void pdf_encoding_base(int which, uint32_t out[256]);
 double pdf_std_width(const char *basefont, uint32_t cp);
 uint32_t pdf_unicode_fold(uint32_t cp);
+uint32_t pdf_dingbats_unicode(uint8_t c);
 
 /* ---- CMaps (ToUnicode and CID encodings) ---- */
 typedef struct pdf_cmap_range {

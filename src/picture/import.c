@@ -174,13 +174,13 @@ static int redness_map(uint8_t *m, const uint8_t *rgba, int W, int H)
 	return 0;
 }
 
-/* Labels the 8-connected components of m >= T_LOW. */
+/* Labels the 8-connected components of m >= t_low. */
 static int components(int32_t *lab, comp **out, size_t *nout, const uint8_t *m, int W, int H,
-		      int T_LOW)
+		      int t_low)
 {
 	size_t npx = (size_t)W * H, nmask = 0;
 	for (size_t i = 0; i < npx; i++)
-		if (m[i] >= T_LOW)
+		if (m[i] >= t_low)
 			nmask++;
 	*out = NULL;
 	*nout = 0;
@@ -192,7 +192,7 @@ static int components(int32_t *lab, comp **out, size_t *nout, const uint8_t *m, 
 	if (!stack)
 		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
 	for (size_t s0 = 0; s0 < npx; s0++) {
-		if (m[s0] < T_LOW || lab[s0])
+		if (m[s0] < t_low || lab[s0])
 			continue;
 		comp c = { 0, W, H, -1, -1, 0, 0 };
 		int32_t id = (int32_t)(cs.len / sizeof c) + 1;
@@ -214,7 +214,7 @@ static int components(int32_t *lab, comp **out, size_t *nout, const uint8_t *m, 
 					if (xx < 0 || yy < 0 || xx >= W || yy >= H)
 						continue;
 					size_t q = (size_t)yy * W + xx;
-					if (m[q] >= T_LOW && !lab[q]) {
+					if (m[q] >= t_low && !lab[q]) {
 						lab[q] = id;
 						stack[sp++] = (int32_t)q;
 					}
@@ -298,13 +298,13 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 		if (acc >= top)
 			break;
 	}
-	int T_HIGH = strength * 45 / 100;
-	if (T_HIGH > T_HIGH_MAX) T_HIGH = T_HIGH_MAX;
-	if (T_HIGH < T_HIGH_MIN) T_HIGH = T_HIGH_MIN;
-	int T_LOW = T_HIGH * 45 / 100;
-	if (T_LOW > T_LOW_MAX) T_LOW = T_LOW_MAX;
-	if (T_LOW < T_LOW_MIN) T_LOW = T_LOW_MIN;
-	if ((rc = components(lab, &cs, &ncs, m, W, H, T_LOW)))
+	int t_high = strength * 45 / 100;
+	if (t_high > T_HIGH_MAX) t_high = T_HIGH_MAX;
+	if (t_high < T_HIGH_MIN) t_high = T_HIGH_MIN;
+	int t_low = t_high * 45 / 100;
+	if (t_low > T_LOW_MAX) t_low = T_LOW_MAX;
+	if (t_low < T_LOW_MIN) t_low = T_LOW_MIN;
+	if ((rc = components(lab, &cs, &ncs, m, W, H, t_low)))
 		goto out;
 
 	/* The seal: the largest clearly red component (its ring), grown by
@@ -312,7 +312,7 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 	 * inside the box (characters, star). */
 	size_t best = (size_t)-1;
 	for (size_t i = 0; i < ncs; i++)
-		if (cs[i].maxm >= T_HIGH && (best == (size_t)-1 || cs[i].count > cs[best].count))
+		if (cs[i].maxm >= t_high && (best == (size_t)-1 || cs[i].count > cs[best].count))
 			best = i;
 	if (best == (size_t)-1 || cs[best].count < 50) {
 		rc = eseal_error_set(ESEAL_ENOTFOUND, "no red seal impression found in the image");
@@ -325,7 +325,7 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 		int mx = (bx1 - bx0) / 50 + 2, my = (by1 - by0) / 50 + 2;
 		for (size_t i = 0; i < ncs; i++) {
 			comp *c = &cs[i];
-			if (c->keep || c->maxm < T_HIGH || c->count * 20 < cs[best].count)
+			if (c->keep || c->maxm < t_high || c->count * 20 < cs[best].count)
 				continue;
 			if (c->x1 < bx0 - mx || c->x0 > bx1 + mx || c->y1 < by0 - my || c->y0 > by1 + my)
 				continue;
@@ -339,14 +339,14 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 	}
 	for (size_t i = 0; i < ncs; i++) {
 		comp *c = &cs[i];
-		if (c->maxm >= T_HIGH && c->x0 >= bx0 && c->x1 <= bx1 && c->y0 >= by0 && c->y1 <= by1)
+		if (c->maxm >= t_high && c->x0 >= bx0 && c->x1 <= bx1 && c->y0 >= by0 && c->y1 <= by1)
 			c->keep = 1;
 	}
 
 	/* Full ink: a little under the typical redness of sure ink. */
 	size_t nsure = 0;
 	for (size_t i = 0; i < npx; i++)
-		if (lab[i] && cs[lab[i] - 1].keep && m[i] >= T_HIGH)
+		if (lab[i] && cs[lab[i] - 1].keep && m[i] >= t_high)
 			nsure++;
 	uint8_t *sure = malloc(nsure ? nsure : 1);
 	if (!sure) {
@@ -355,13 +355,13 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < npx; i++)
-		if (lab[i] && cs[lab[i] - 1].keep && m[i] >= T_HIGH)
+		if (lab[i] && cs[lab[i] - 1].keep && m[i] >= t_high)
 			sure[k++] = m[i];
 	qsort(sure, nsure, 1, cmp_u8);
-	double full = nsure ? sure[nsure / 2] * 0.75 : T_HIGH;
+	double full = nsure ? sure[nsure / 2] * 0.75 : t_high;
 	free(sure);
-	if (full < T_HIGH)
-		full = T_HIGH;
+	if (full < t_high)
+		full = t_high;
 
 	/* Crop with one pixel of clear margin. */
 	int cx0 = bx0 > 0 ? bx0 - 1 : 0, cy0 = by0 > 0 ? by0 - 1 : 0;
@@ -378,7 +378,7 @@ int eseal_picture_import(eseal_buf *png, const uint8_t *scan, size_t len,
 			size_t i = (size_t)(y + cy0) * W + (x + cx0);
 			if (!lab[i] || !cs[lab[i] - 1].keep)
 				continue;
-			double a = (m[i] - T_LOW + 1) / (full - T_LOW + 1);
+			double a = (m[i] - t_low + 1) / (full - t_low + 1);
 			if (a > 1) a = 1;
 			if (a <= 0)
 				continue;

@@ -28,6 +28,7 @@ static int copy_table(eseal_store *src, eseal_store *dst, const store_table *t)
 		return rc;
 	int ncol = -1;
 	while ((rc = eseal_stmt_step(q)) == 1) {
+		rc = 0;
 		if (!ins) {
 			/* The INSERT names the source's columns: a backup taken at
 			 * an older schema version restores after migration. */

@@ -5,6 +5,7 @@
  * check value; every copy of key material is wiped after use.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,18 +151,46 @@ int eseal_kek_bind(eseal_kek *k, eseal_store *s)
 	return rc;
 }
 
+/* The instance's scrypt cost ("N=32768,r=8,p=1" in settings kek.scrypt),
+ * recorded on first use so a later default cannot orphan existing keys. */
+static int instance_cost(eseal_store *s, uint64_t *n, uint64_t *r, uint64_t *p)
+{
+	char *v = NULL, def[64];
+	snprintf(def, sizeof def, "N=%u,r=%u,p=%u", SCRYPT_N, SCRYPT_R, SCRYPT_P);
+	int64_t ins = eseal_store_run(s, "INSERT INTO settings (key, value) VALUES ('kek.scrypt', ?1) "
+				      "ON CONFLICT (key) DO NOTHING", "t", def);
+	if (ins < 0)
+		return (int)ins;
+	int rc = eseal_store_setting_get(s, "kek.scrypt", &v);
+	if (rc)
+		return rc;
+	unsigned long long nn, rr, pp;
+	char end;
+	if (sscanf(v, "N=%llu,r=%llu,p=%llu%c", &nn, &rr, &pp, &end) != 3 || nn < 1024 ||
+	    nn > (1u << 22) || (nn & (nn - 1)) || rr < 1 || rr > 32 || pp < 1 || pp > 16)
+		rc = eseal_error_set(ESEAL_EFORMAT, "store: setting kek.scrypt is malformed: '%s'", v);
+	free(v);
+	*n = nn;
+	*r = rr;
+	*p = pp;
+	return rc;
+}
+
 int eseal_kek_from_passphrase(eseal_kek **out, eseal_store *s, const char *pass, size_t len)
 {
 	*out = NULL;
 	uint8_t salt[16], key[32];
+	uint64_t n, r, p;
 	if (!pass || !len)
 		return eseal_error_set(ESEAL_EPASS, "an empty key-encryption passphrase is not allowed");
 	int rc = instance_salt(s, salt);
+	if (!rc)
+		rc = instance_cost(s, &n, &r, &p);
 	if (rc)
 		return rc;
-	/* N=2^15, r=8 needs 32 MiB: raise OpenSSL's default memory cap. */
-	if (!EVP_PBE_scrypt(pass, len, salt, sizeof salt, SCRYPT_N, SCRYPT_R, SCRYPT_P,
-			    64u << 20, key, sizeof key))
+	/* 128 * N * r bytes (32 MiB by default): raise OpenSSL's memory cap. */
+	if (!EVP_PBE_scrypt(pass, len, salt, sizeof salt, n, r, p,
+			    128 * n * r + (16u << 20), key, sizeof key))
 		return eseal_error_set(ESEAL_ECRYPTO, "scrypt failed");
 	rc = eseal_kek_from_bytes(out, key);
 	eseal_wipe(key, sizeof key);

@@ -1,0 +1,329 @@
+/*
+ * cmd_sign.c - `eseal sign`: stamps an OFD document with a seal (visible at
+ * a position, on a keyword, across pages, or invisible). Never writes a
+ * partial output: the library writes a temporary file and renames it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "eseal/ofdsign.h"
+#include "seal_show.h"
+
+static const cli_opt opts[] = {
+	{ "seal", 1, N_("the seal file (.esl, SESeal)"), "FILE" },
+	{ "key", 1, N_("the signer's private key file"), "FILE" },
+	{ "cert", 1, N_("the signer's certificate (must be in the seal's certificate list)"), "FILE" },
+	{ "pass-file", 1, N_("read the key passphrase from FILE"), "FILE" },
+	{ "out", 1, N_("output file (-o); may equal the input"), "FILE" },
+	{ "at", 1, N_("seal centre PAGE:X:Y in mm from the top-left corner (repeatable)"), "PAGE:X:Y" },
+	{ "keyword", 1, N_("centre the seal on this text (repeatable)"), "TEXT" },
+	{ "occurrence", 1, N_("which keyword occurrence: N or all (default all)"), "N|all" },
+	{ "perforation", 1, N_("cross-page seal on the right or left edge"), "right|left" },
+	{ "pages", 1, N_("pages of the cross-page seal, e.g. 1-3,5 (default all)"), "RANGE" },
+	{ "invisible", 0, N_("sign without a visible stamp"), NULL },
+	{ "lock", 0, N_("protect the signature list: no later signature allowed"), NULL },
+	{ "json", 0, N_("print what was placed where as JSON"), NULL },
+	{ 0 }
+};
+
+/* "-o F" becomes "--out F"; a bare "--perforation" gets "right". */
+static char **normalise_args(int argc, char **argv, int *nargc)
+{
+	char **v = calloc((size_t)argc * 2 + 1, sizeof *v);
+	int n = 0;
+	if (!v)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && !strcmp(argv[i], "-o")) {
+			v[n++] = "--out";
+		} else if (i > 0 && !strcmp(argv[i], "--perforation") &&
+			   (i + 1 >= argc || (strcmp(argv[i + 1], "right") && strcmp(argv[i + 1], "left")))) {
+			v[n++] = argv[i];
+			v[n++] = "right";
+		} else {
+			v[n++] = argv[i];
+		}
+	}
+	*nargc = n;
+	return v;
+}
+
+static int parse_at(const char *s, eseal_placement *p)
+{
+	char *end;
+	memset(p, 0, sizeof *p);
+	p->kind = ESEAL_PLACE_AT;
+	long page = strtol(s, &end, 10);
+	if (end == s || *end != ':')
+		return -1;
+	const char *q = end + 1;
+	/* numbers with '.' whatever the locale */
+	double xy[2];
+	for (int k = 0; k < 2; k++) {
+		char buf[32];
+		size_t n = strcspn(q, ":");
+		if (n == 0 || n >= sizeof buf)
+			return -1;
+		memcpy(buf, q, n);
+		buf[n] = 0;
+		double ip = 0, frac = 0, scale = 1;
+		const char *c = buf;
+		int neg = *c == '-';
+		if (neg)
+			c++;
+		if (!*c)
+			return -1;
+		for (; *c >= '0' && *c <= '9'; c++)
+			ip = ip * 10 + (*c - '0');
+		if (*c == '.')
+			for (c++; *c >= '0' && *c <= '9'; c++)
+				frac += (*c - '0') / (scale *= 10);
+		if (*c)
+			return -1;
+		xy[k] = (neg ? -1 : 1) * (ip + frac);
+		q += n;
+		if (k == 0) {
+			if (*q != ':')
+				return -1;
+			q++;
+		}
+	}
+	if (*q || page < 1 || page > 100000)
+		return -1;
+	p->page = (int)page;
+	p->x = xy[0];
+	p->y = xy[1];
+	return 0;
+}
+
+static int parse_occurrence(const char *s, int *out)
+{
+	if (!strcmp(s, "all")) {
+		*out = 0;
+		return 0;
+	}
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (end == s || *end || n < 1 || n > 100000)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int print_result(const char *in, const char *out, const eseal_ofd_sign_result *r, int json)
+{
+	if (!json) {
+		printf(_("signed %s -> %s: signature %s, %zu files protected, %zu stamp(s)\n"), in, out,
+		       r->sig_id, r->nrefs, r->nplaced);
+		for (size_t i = 0; i < r->nplaced; i++) {
+			const eseal_ofd_placed *p = &r->placed[i];
+			printf(_("  page %d (ID %s): x %.2f y %.2f w %.2f h %.2f mm"), p->page, p->page_id,
+			       p->boundary.x, p->boundary.y, p->boundary.w, p->boundary.h);
+			if (p->has_clip)
+				printf(_(" clip x %.2f w %.2f"), p->clip.x, p->clip.w);
+			printf("\n");
+		}
+		return 0;
+	}
+	json_t *o = json_object(), *a = json_array();
+	json_object_set_new(o, "input", json_string(in));
+	json_object_set_new(o, "output", json_string(out));
+	json_object_set_new(o, "signature_id", json_string(r->sig_id));
+	json_object_set_new(o, "signature_file", json_string(r->sig_path));
+	json_object_set_new(o, "protected_files", json_integer((json_int_t)r->nrefs));
+	for (size_t i = 0; i < r->nplaced; i++) {
+		const eseal_ofd_placed *p = &r->placed[i];
+		json_t *s = json_object();
+		json_object_set_new(s, "page", json_integer(p->page));
+		json_object_set_new(s, "page_id", json_string(p->page_id));
+		json_object_set_new(s, "boundary", json_pack("[ffff]", p->boundary.x, p->boundary.y,
+							      p->boundary.w, p->boundary.h));
+		if (p->has_clip)
+			json_object_set_new(s, "clip", json_pack("[ffff]", p->clip.x, p->clip.y, p->clip.w,
+								  p->clip.h));
+		json_array_append_new(a, s);
+	}
+	json_object_set_new(o, "stamps", a);
+	int rc = print_json(o);
+	json_decref(o);
+	return rc;
+}
+
+/* "ofd", "pdf" or NULL from the first bytes. */
+static const char *detect_format(const char *path)
+{
+	unsigned char m[5] = { 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t n = fread(m, 1, sizeof m, f);
+	fclose(f);
+	if (n >= 4 && !memcmp(m, "PK\x03\x04", 4))
+		return "ofd";
+	if (n >= 5 && !memcmp(m, "%PDF-", 5))
+		return "pdf";
+	return "unknown";
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	int nargc;
+	char **nargv = normalise_args(argc, argv, &nargc);
+	if (!nargv) {
+		cli_err(_("out of memory"));
+		return EXIT_INTERNAL;
+	}
+	cli_args a;
+	int rc = cli_parse(nargc, nargv, opts,
+			   "DOC.ofd --seal SEAL.esl --key KEY --cert CERT.pem -o OUT.ofd "
+			   "[--at PAGE:X:Y]... [--keyword TEXT [--occurrence N|all]]... "
+			   "[--perforation [right|left] [--pages RANGE]] [--invisible] [--lock] [--json]",
+			   N_("Sign (stamp) an OFD document with an electronic seal. Several placements give "
+			      "one signature with several stamps. Positions are the seal centre in mm, "
+			      "origin at the page's top-left corner; pages count from 1."), &a);
+	eseal_placement *pl = NULL;
+	eseal_buf seal = ESEAL_BUF_INIT;
+	eseal_cert *cert = NULL;
+	eseal_key *key = NULL;
+	char *pass = NULL;
+	eseal_ofd_sign_result res;
+	memset(&res, 0, sizeof res);
+	if (rc) {
+		rc = rc < 0 ? 0 : rc;
+		goto done;
+	}
+	if (a.npos != 1) {
+		rc = cli_usage(_("give exactly one document to sign"));
+		goto done;
+	}
+	const char *in = a.pos[0];
+	const char *out = cli_get(&a, opts, "out");
+	const char *sealf = cli_get(&a, opts, "seal"), *keyf = cli_get(&a, opts, "key"),
+		   *certf = cli_get(&a, opts, "cert");
+	if (!out || !sealf || !keyf || !certf) {
+		rc = cli_usage(_("--seal, --key, --cert and --out are required"));
+		goto done;
+	}
+	const char **ats, **kws, **occs, **perfs, **ranges;
+	int nat = cli_get_all(&a, opts, "at", &ats), nkw = cli_get_all(&a, opts, "keyword", &kws);
+	int nocc = cli_get_all(&a, opts, "occurrence", &occs);
+	int nperf = cli_get_all(&a, opts, "perforation", &perfs);
+	int nrange = cli_get_all(&a, opts, "pages", &ranges);
+	int invisible = cli_has(&a, opts, "invisible");
+	int total = nat + nkw + nperf;
+	if (invisible && total) {
+		rc = cli_usage(_("--invisible cannot be combined with a placement"));
+		goto done;
+	}
+	if (!invisible && !total) {
+		rc = cli_usage(_("say where to stamp (--at, --keyword, --perforation) or give --invisible"));
+		goto done;
+	}
+	if (nocc > 1 && nocc != nkw) {
+		rc = cli_usage(_("give one --occurrence, or one per --keyword"));
+		goto done;
+	}
+	if (nrange > 1 && nrange != nperf) {
+		rc = cli_usage(_("give one --pages, or one per --perforation"));
+		goto done;
+	}
+	if (nocc && !nkw) {
+		rc = cli_usage(_("--occurrence goes with --keyword"));
+		goto done;
+	}
+	if (nrange && !nperf) {
+		rc = cli_usage(_("--pages goes with --perforation"));
+		goto done;
+	}
+	pl = calloc((size_t)total + 1, sizeof *pl);
+	if (!pl) {
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	int n = 0;
+	for (int i = 0; i < nat; i++, n++)
+		if (parse_at(ats[i], &pl[n])) {
+			rc = cli_usage(_("--at '%s': expected PAGE:X:Y, e.g. 1:150:240"), ats[i]);
+			goto done;
+		}
+	for (int i = 0; i < nkw; i++, n++) {
+		pl[n].kind = ESEAL_PLACE_KEYWORD;
+		pl[n].keyword = kws[i];
+		if (nocc && parse_occurrence(occs[nocc == 1 ? 0 : i], &pl[n].occurrence)) {
+			rc = cli_usage(_("--occurrence: expected a number from 1 or 'all'"));
+			goto done;
+		}
+	}
+	for (int i = 0; i < nperf; i++, n++) {
+		pl[n].kind = ESEAL_PLACE_PERFORATION;
+		if (!strcmp(perfs[i], "left"))
+			pl[n].side = ESEAL_SIDE_LEFT;
+		else if (!strcmp(perfs[i], "right"))
+			pl[n].side = ESEAL_SIDE_RIGHT;
+		else {
+			rc = cli_usage(_("--perforation: expected right or left"));
+			goto done;
+		}
+		pl[n].pages = nrange ? ranges[nrange == 1 ? 0 : i] : NULL;
+	}
+	const char *fmt = detect_format(in);
+	if (!fmt) {
+		cli_err(_("%s: cannot open the document"), in);
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	if (!strcmp(fmt, "pdf")) {
+		cli_err(_("PDF signing is not available yet"));
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	if (strcmp(fmt, "ofd")) {
+		cli_err(_("%s: not an OFD document (no zip header)"), in);
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	if (eseal_file_read(&seal, sealf, 64u << 20)) {
+		rc = cli_fail(sealf);
+		goto done;
+	}
+	if (eseal_cert_load(&cert, certf)) {
+		rc = cli_fail(certf);
+		goto done;
+	}
+	int krc = eseal_key_load(&key, keyf, NULL, 0);
+	if (krc == ESEAL_EPASS) {
+		if ((rc = cli_passphrase(cli_get(&a, opts, "pass-file"), _("Key passphrase: "), 0, &pass)))
+			goto done;
+		krc = eseal_key_load(&key, keyf, pass, strlen(pass));
+	}
+	if (krc) {
+		rc = cli_fail(keyf);
+		goto done;
+	}
+	eseal_ofd_sign_opts so = { 0 };
+	so.seal = seal.data;
+	so.seal_len = seal.len;
+	so.signer = cert;
+	so.key = key;
+	so.places = pl;
+	so.nplaces = (size_t)total;
+	so.lock = cli_has(&a, opts, "lock");
+	if (eseal_ofd_sign(in, out, &so, &res)) {
+		rc = cli_fail(in);
+		goto done;
+	}
+	rc = print_result(in, out, &res, cli_has(&a, opts, "json"));
+done:
+	eseal_ofd_sign_result_free(&res);
+	free(pl);
+	free(nargv);
+	eseal_buf_free(&seal);
+	eseal_cert_free(cert);
+	eseal_key_free(key);
+	if (pass)
+		cli_pass_free(pass);
+	return rc;
+}
