@@ -7,7 +7,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 seed() { # seed TARGET: fills $WORK/TARGET with inputs that reach deep code
-  local t=$1 d=$WORK/$1
+  local t=$1 d=$WORK/$1 f e
   mkdir -p "$d"
   [ -d "$SHARED/fixtures" ] || return 0
   case $t in
@@ -24,12 +24,13 @@ seed() { # seed TARGET: fills $WORK/TARGET with inputs that reach deep code
 }
 
 status=0
-for f in "$BUILD"/fuzz_*; do
-  [ -x "$f" ] || continue
-  t=$(basename "$f")
+mkdir -p "$BUILD/crashes"
+for bin in "$BUILD"/fuzz_*; do
+  [ -x "$bin" ] || continue
+  t=$(basename "$bin")
   seed "$t"
   echo "-- $t"
-  if ! "$f" -max_total_time="$SECONDS_EACH" -max_len=1048576 -timeout=20 -rss_limit_mb=2048 \
+  if ! "$bin" -artifact_prefix="$BUILD/crashes/$t-" -max_total_time="$SECONDS_EACH" -max_len=1048576 -timeout=20 -rss_limit_mb=2048 \
        -print_final_stats=1 "$WORK/$t" > "$WORK/$t.log" 2>&1; then
     echo "FAIL: $t"
     tail -60 "$WORK/$t.log"

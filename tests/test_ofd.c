@@ -246,6 +246,30 @@ static void test_synthetic_package(void)
 	eseal_buf_free(&z);
 }
 
+/* Paths written from the root without "/" and in the wrong case are found,
+ * with an anomaly each. */
+static void test_lenient_paths(void)
+{
+	eseal_buf z = ESEAL_BUF_INIT;
+	eseal_ofd *d;
+	zent doc = { .name = "Doc_0/Document.xml",
+		     .data = "<Document><CommonData><PageArea><PhysicalBox>0 0 200 100</PhysicalBox></PageArea>"
+			     "</CommonData><Pages><Page ID=\"5\" BaseLoc=\"Doc_0/Pages/P0/Content.xml\"/>"
+			     "<Page ID=\"8\" BaseLoc=\"PAGES/p1/Content.xml\"/></Pages></Document>" };
+	good_package(&z, &doc, NULL, NULL);
+	CHECK_OK(eseal_ofd_open_mem(&d, z.data, z.len));
+	REQUIRE(eseal_ofd_page_count(d) == 2);
+	CHECK_EQ_STR(eseal_ofd_page_at(d, 0)->path, "/Doc_0/Pages/P0/Content.xml");
+	CHECK_EQ_STR(eseal_ofd_page_at(d, 1)->path, "/Doc_0/Pages/P1/Content.xml");
+	REQUIRE(eseal_ofd_anomaly_count(d) == 2);
+	CHECK(strstr(eseal_ofd_anomaly(d, 0), "relative to the package root") != NULL);
+	CHECK(strstr(eseal_ofd_anomaly(d, 1), "/Doc_0/PAGES/p1/Content.xml is spelled "
+			"/Doc_0/Pages/P1/Content.xml") != NULL);
+	CHECK(near(eseal_ofd_page_at(d, 1)->physical.w, 297));
+	eseal_ofd_free(d);
+	eseal_buf_free(&z);
+}
+
 /* Opens the bytes and expects failure with code and a message fragment. */
 static void expect_refused(const eseal_buf *z, int code, const char *why)
 {
@@ -696,6 +720,6 @@ static void test_fixture_text(void)
 	CHECK(t == NULL);
 }
 
-TESTS(T(test_synthetic_package), T(test_duplicate_names), T(test_traversal), T(test_doctype), T(test_sizes),
+TESTS(T(test_synthetic_package), T(test_lenient_paths), T(test_duplicate_names), T(test_traversal), T(test_doctype), T(test_sizes),
       T(test_header_mismatch), T(test_data_around), T(test_paths), T(test_fixtures_open), T(test_fixture_pages),
       T(test_fixture_signatures), T(test_fixture_text))

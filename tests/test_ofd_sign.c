@@ -29,18 +29,18 @@ static struct {
 	eseal_ca *ca;
 	eseal_cert *maker, *signer;
 	eseal_key *maker_key, *signer_key;
-	eseal_buf seal, seal2;
+	eseal_buf seal, seal2, seal_digests;
 	eseal_trust *trust;
 } E;
 
-static int make_seal(const char *esid, const char *name, eseal_buf *out)
+static int make_seal(const char *esid, const char *name, int clt, eseal_buf *out)
 {
 	eseal_seal_params p = { 0 };
 	eseal_cert *signers[1] = { E.signer };
 	p.esid = esid;
 	p.type = 2;
 	p.name = name;
-	p.cert_list_type = 1;
+	p.cert_list_type = clt;
 	p.signers = signers;
 	p.nsigners = 1;
 	p.valid_start = time(NULL) - 3600;
@@ -75,10 +75,12 @@ static void env(void)
 	rq.name = "示例科技有限公司合同专用章";
 	CHECK_OK(eseal_key_generate(&E.signer_key, ESEAL_KEY_SM2));
 	CHECK_OK(eseal_ca_issue(E.ca, &rq, E.signer_key, &E.signer));
-	CHECK_OK(make_seal("33010600000001", "示例科技有限公司合同专用章", &E.seal));
-	CHECK_OK(make_seal("33010600000002", "示例科技有限公司财务专用章", &E.seal2));
+	CHECK_OK(make_seal("33010600000001", "示例科技有限公司合同专用章", 1, &E.seal));
+	CHECK_OK(make_seal("33010600000002", "示例科技有限公司财务专用章", 1, &E.seal2));
+	CHECK_OK(make_seal("33010600000003", "示例科技有限公司公章", 2, &E.seal_digests));
 	CHECK_OK(eseal_trust_new(&E.trust));
 	CHECK_OK(eseal_trust_add_cert(E.trust, eseal_ca_root(E.ca)));
+	CHECK_OK(eseal_trust_add_cert(E.trust, eseal_ca_issuing(E.ca)));
 	E.ready = 1;
 }
 
@@ -320,6 +322,54 @@ static void test_two_signatures_and_lock(void)
 	CHECK_EQ_INT(eseal_report_count(r), 2);
 	CHECK_EQ_INT(eseal_report_overall(r), ESEAL_TOTAL_PASSED);
 	eseal_report_free(r);
+}
+
+/* certList type 2: the seal lists the SM3 digest of the signer certificate */
+static void test_cert_list_digests(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	const char *out = tmp("clt2.ofd");
+	eseal_placement p = at(1, 100, 100);
+	eseal_ofd_sign_opts o = { 0 };
+	o.seal = E.seal_digests.data;
+	o.seal_len = E.seal_digests.len;
+	o.signer = E.signer;
+	o.key = E.signer_key;
+	o.places = &p;
+	o.nplaces = 1;
+	CHECK_OK(eseal_ofd_sign(h_shared("fixtures/ofd/helloworld.ofd"), out, &o, NULL));
+	eseal_report *r = verify(out, E.trust);
+	REQUIRE(r);
+	CHECK_EQ_INT(eseal_report_overall(r), ESEAL_TOTAL_PASSED);
+	PASSED(eseal_report_get(r, 0), "signer_in_seal");
+	eseal_report_free(r);
+}
+
+/* An earlier third-party signature stays as it was after we sign; the
+ * invoice's annotations are covered by its signature. */
+static void test_sign_after_third_party(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	const char *out = tmp("v4-2.ofd");
+	eseal_placement p = at(1, 100, 100);
+	eseal_ofd_sign_result res;
+	CHECK_OK(sign(h_shared("fixtures/ofd/v4signed.ofd"), out, &p, 1, 0, &res));
+	CHECK_EQ_STR(res.sig_id, "2");
+	eseal_ofd_sign_result_free(&res);
+	eseal_report *r = verify(out, E.trust);
+	REQUIRE(r);
+	REQUIRE(eseal_report_count(r) == 2);
+	eseal_report_item *first = eseal_report_get(r, 0), *ours = eseal_report_get(r, 1);
+	CHECK_EQ_STR(eseal_item_subindication(first), ESEAL_SUB_NO_TRUST_ANCHOR);
+	PASSED(first, "references");
+	PASSED(first, "uncovered_files");
+	PASSED(first, "annotations");
+	CHECK_EQ_INT(eseal_item_indication(ours), ESEAL_TOTAL_PASSED);
+	eseal_report_free(r);
+	/* documents whose signature protects Signatures.xml are locked */
+	CHECK_EQ_INT(sign(h_shared("fixtures/ofd/allprotected.ofd"), out, &p, 1, 0, NULL), ESEAL_EDENIED);
 }
 
 static void test_refusals_leave_no_output(void)
@@ -646,6 +696,40 @@ static void test_tamper_dtd(void)
 	eseal_buf_free(&y);
 }
 
+/* Rewrites text in signature N's Signature.xml and signs it again with our
+ * key, so only the container checks can catch the change. */
+static int resign(const char *src, int n, const char *from, const char *to, const char *out)
+{
+	char sx[128], sv[128];
+	snprintf(sx, sizeof sx, "/Doc_0/Signs/Sign_%d/Signature.xml", n);
+	snprintf(sv, sizeof sv, "/Doc_0/Signs/Sign_%d/SignedValue.dat", n);
+	eseal_buf x = ESEAL_BUF_INIT, y = ESEAL_BUF_INIT, v = ESEAL_BUF_INIT;
+	eseal_seal *seal = NULL;
+	int rc = read_entry(src, sx, &x);
+	if (!rc) rc = eseal_buf_cstr(&x);
+	char *at_ = rc ? NULL : strstr((char *)x.data, from);
+	if (!rc && !at_)
+		rc = ESEAL_ENOTFOUND;
+	if (!rc) rc = eseal_buf_put(&y, x.data, (size_t)(at_ - (char *)x.data));
+	if (!rc) rc = eseal_buf_puts(&y, to);
+	if (!rc) rc = eseal_buf_puts(&y, at_ + strlen(from));
+	uint8_t h[32];
+	size_t sl = 0;
+	if (!rc) {
+		eseal_sm3(h, y.data, y.len);
+		rc = eseal_seal_parse(&seal, E.seal.data, E.seal.len);
+	}
+	const uint8_t *sd = rc ? NULL : eseal_seal_der(seal, &sl);
+	if (!rc) rc = eseal_sessig_make(&v, sd, sl, E.signer, E.signer_key, time(NULL), h, sx);
+	ofd_new_file f[2] = { { sx, y.data, y.len }, { sv, v.data, v.len } };
+	if (!rc) rc = tamper(src, out, f, 2);
+	eseal_seal_free(seal);
+	eseal_buf_free(&x);
+	eseal_buf_free(&y);
+	eseal_buf_free(&v);
+	return rc;
+}
+
 /* A FileRef with "..": re-signed, so only the path check can catch it. */
 static void test_tamper_dotdot_resigned(void)
 {
@@ -653,25 +737,7 @@ static void test_tamper_dotdot_resigned(void)
 	env();
 	const char *src = signed_hello();
 	REQUIRE(src[0]);
-	eseal_buf x = ESEAL_BUF_INIT, y = ESEAL_BUF_INIT, v = ESEAL_BUF_INIT;
-	CHECK_OK(read_entry(src, "/Doc_0/Signs/Sign_0/Signature.xml", &x));
-	CHECK_OK(eseal_buf_cstr(&x));
-	char *at_ = strstr((char *)x.data, "FileRef=\"/OFD.xml\"");
-	REQUIRE(at_);
-	CHECK_OK(eseal_buf_put(&y, x.data, (size_t)(at_ - (char *)x.data)));
-	CHECK_OK(eseal_buf_puts(&y, "FileRef=\"/Doc_0/../OFD.xml\""));
-	CHECK_OK(eseal_buf_puts(&y, at_ + strlen("FileRef=\"/OFD.xml\"")));
-	uint8_t h[32];
-	eseal_sm3(h, y.data, y.len);
-	size_t sl = 0;
-	eseal_seal *seal = NULL;
-	CHECK_OK(eseal_seal_parse(&seal, E.seal.data, E.seal.len));
-	const uint8_t *sd = eseal_seal_der(seal, &sl);
-	CHECK_OK(eseal_sessig_make(&v, sd, sl, E.signer, E.signer_key, time(NULL), h,
-				   "/Doc_0/Signs/Sign_0/Signature.xml"));
-	ofd_new_file f[2] = { { "/Doc_0/Signs/Sign_0/Signature.xml", y.data, y.len },
-			      { "/Doc_0/Signs/Sign_0/SignedValue.dat", v.data, v.len } };
-	CHECK_OK(tamper(src, tmp("t-dotdot.ofd"), f, 2));
+	CHECK_OK(resign(src, 0, "FileRef=\"/OFD.xml\"", "FileRef=\"/Doc_0/../OFD.xml\"", tmp("t-dotdot.ofd")));
 	eseal_report *r = NULL;
 	eseal_report_item *it = verify_one(tmp("t-dotdot.ofd"), &r);
 	REQUIRE(it);
@@ -680,14 +746,44 @@ static void test_tamper_dotdot_resigned(void)
 	FAILED(it, "references");
 	CHECK_EQ_STR(eseal_item_subindication(it), ESEAL_SUB_FORMAT_FAILURE);
 	eseal_report_free(r);
-	eseal_seal_free(seal);
+}
+
+/* Annotations of a signed page outside the signature: a warning. */
+static void test_unsigned_annotations_warned(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	const char *one = tmp("annot1.ofd"), *two = tmp("annot2.ofd");
+	eseal_placement p = at(1, 100, 100);
+	CHECK_OK(sign(h_shared("fixtures/ofd/v4signed.ofd"), one, &p, 1, 0, NULL));
+	eseal_buf x = ESEAL_BUF_INIT;
+	CHECK_OK(read_entry(one, "/Doc_0/Signs/Sign_1/Signature.xml", &x));
+	CHECK_OK(eseal_buf_cstr(&x));
+	const char *a = strstr((char *)x.data, "<ofd:Reference FileRef=\"/Doc_0/Annots/Page_0/Annotation.xml\">");
+	REQUIRE(a);
+	const char *e = strstr(a, "</ofd:Reference>\n");
+	REQUIRE(e);
+	char ref[512];
+	size_t n = (size_t)(e - a) + strlen("</ofd:Reference>\n");
+	REQUIRE(n < sizeof ref);
+	memcpy(ref, a, n);
+	ref[n] = 0;
+	CHECK_OK(resign(one, 1, ref, "", two));
+	eseal_report *r = verify(two, E.trust);
+	REQUIRE(r);
+	REQUIRE(eseal_report_count(r) == 2);
+	eseal_report_item *it = eseal_report_get(r, 1);
+	CHECK_EQ_INT(eseal_item_check_status(it, "annotations"), ESEAL_CHECK_WARNING);
+	PASSED(it, "uncovered_files");
+	CHECK_EQ_INT(eseal_item_indication(it), ESEAL_TOTAL_PASSED);
+	eseal_report_free(r);
 	eseal_buf_free(&x);
-	eseal_buf_free(&y);
-	eseal_buf_free(&v);
 }
 
 TESTS(T(test_fixtures_crypto_valid), T(test_fixture_keyword_invalid), T(test_fixtures_unsigned),
-      T(test_sign_at_verifies), T(test_two_signatures_and_lock), T(test_refusals_leave_no_output),
+      T(test_sign_at_verifies), T(test_two_signatures_and_lock), T(test_cert_list_digests), T(test_sign_after_third_party),
+      T(test_refusals_leave_no_output),
       T(test_keyword_placement), T(test_perforation), T(test_invisible_and_several),
       T(test_tamper_page_byte), T(test_tamper_added_file_and_page), T(test_tamper_seal_and_value),
-      T(test_tamper_duplicate_entry), T(test_tamper_dtd), T(test_tamper_dotdot_resigned))
+      T(test_tamper_duplicate_entry), T(test_tamper_dtd), T(test_tamper_dotdot_resigned),
+      T(test_unsigned_annotations_warned))

@@ -21,6 +21,7 @@
 
 #include "eseal/eseal.h"
 #include "eseal/server.h"
+#include "eseal/store.h"
 #include "harness.h"
 #include "server/server_internal.h"
 
@@ -269,16 +270,30 @@ static size_t user_count(void)
 	return n;
 }
 
-static void setup(void)
+static eseal_auth_backend *store_backend;
+
+/* with_store: users, sessions, keys and nonces in a fresh SQLite store */
+static void setup(int with_store)
 {
 	signal(SIGPIPE, SIG_IGN);
 	fake_now = time(NULL);
 	eseal_server_config cfg = { 0 };
+	if (with_store) {
+		char url[512];
+		eseal_store *db;
+		snprintf(url, sizeof url, "sqlite:%s/eseal.db", h_tmpdir());
+		if (eseal_store_open(&db, url) || srv_auth_store_new(&store_backend, db)) {
+			fprintf(stderr, "cannot open %s: %s\n", url, eseal_error_last());
+			exit(1);
+		}
+		cfg.auth = store_backend;
+	}
 	cfg.listen = "127.0.0.1:0";
 	cfg.threads = 2;
 	cfg.session_ttl = 3600;
 	cfg.status_fn = status_fn;
 	cfg.now = clock_fn;
+	cfg.password_cost = 11; /* production uses 15; the hashing test below checks that */
 	if (eseal_server_start(&sv, &cfg)) {
 		fprintf(stderr, "cannot start: %s\n", eseal_error_last());
 		exit(1);
@@ -709,16 +724,23 @@ static void test_password_hash(void)
 {
 	char phc[SRV_PWHASH_MAX], phc2[SRV_PWHASH_MAX];
 	int rehash = -1;
-	CHECK_OK(srv_password_hash("s3cret-Password", 15, phc, sizeof phc));
+	/* today's cost once; cheaper hashes for the rest (same code path) */
+	CHECK_OK(srv_password_hash("s3cret-Password", 15, 0, phc, sizeof phc));
 	CHECK(!strncmp(phc, "$scrypt$ln=15,r=8,p=1$", 22));
-	CHECK_OK(srv_password_hash("s3cret-Password", 15, phc2, sizeof phc2));
-	CHECK(strcmp(phc, phc2) != 0); /* salted */
-	CHECK_OK(srv_password_verify("s3cret-Password", 15, phc, &rehash));
+	CHECK_OK(srv_password_verify("s3cret-Password", 15, phc, 0, &rehash));
 	CHECK_EQ_INT(rehash, 0);
-	CHECK_EQ_INT(srv_password_verify("s3cret-Passwore", 15, phc, NULL), ESEAL_EPASS);
-	CHECK_EQ_INT(srv_password_verify("", 0, phc, NULL), ESEAL_EPASS);
-	CHECK_EQ_INT(srv_password_verify("x", 1, "$pbkdf2$junk", NULL), ESEAL_EFORMAT);
-	CHECK_EQ_INT(srv_password_verify("x", 1, "$scrypt$ln=40,r=8,p=1$AAAA$AAAA", NULL), ESEAL_EFORMAT);
+	char phc3[SRV_PWHASH_MAX];
+	CHECK_OK(srv_password_hash("s3cret-Password", 15, 11, phc2, sizeof phc2));
+	CHECK_OK(srv_password_hash("s3cret-Password", 15, 11, phc3, sizeof phc3));
+	CHECK(strcmp(phc2, phc3) != 0); /* salted */
+	CHECK_OK(srv_password_verify("s3cret-Password", 15, phc2, 11, &rehash));
+	CHECK_EQ_INT(rehash, 0);
+	CHECK_EQ_INT(srv_password_verify("s3cret-Passwore", 15, phc2, 11, NULL), ESEAL_EPASS);
+	CHECK_EQ_INT(srv_password_verify("", 0, phc2, 11, NULL), ESEAL_EPASS);
+	phc3[strlen(phc3) - 2] ^= 1; /* a damaged stored hash never matches */
+	CHECK(srv_password_verify("s3cret-Password", 15, phc3, 11, NULL) != 0);
+	CHECK_EQ_INT(srv_password_verify("x", 1, "$pbkdf2$junk", 0, NULL), ESEAL_EFORMAT);
+	CHECK_EQ_INT(srv_password_verify("x", 1, "$scrypt$ln=40,r=8,p=1$AAAA$AAAA", 0, NULL), ESEAL_EFORMAT);
 
 	/* a hash made here with weaker parameters verifies and asks for a rehash */
 	uint8_t salt[16] = { 1, 2, 3 }, h[32];
@@ -735,7 +757,7 @@ static void test_password_hash(void)
 			*p = 0;
 	char old[200];
 	snprintf(old, sizeof old, "$scrypt$ln=12,r=8,p=1$%s$%s", sb, hb);
-	CHECK_OK(srv_password_verify("pw-older", 8, old, &rehash));
+	CHECK_OK(srv_password_verify("pw-older", 8, old, 0, &rehash));
 	CHECK_EQ_INT(rehash, 1);
 
 	CHECK(srv_password_acceptable("short") != 0);
@@ -894,6 +916,7 @@ static void test_bootstrap_and_stop(void)
 	eseal_server_config cfg = { 0 };
 	cfg.listen = "127.0.0.1:0";
 	cfg.threads = 1;
+	cfg.password_cost = 11;
 	eseal_server *s2;
 	CHECK_OK(eseal_server_start(&s2, &cfg));
 	CHECK_EQ_INT(eseal_server_bootstrap_admin(s2, pw, sizeof pw), 1);
@@ -903,14 +926,24 @@ static void test_bootstrap_and_stop(void)
 
 	eseal_server_stop(sv, 2);
 	sv = NULL;
+	srv_auth_backend_free(store_backend);
+	store_backend = NULL;
 	resp r;
 	CHECK(http("GET", "/healthz", NULL, NULL, &r) != 0); /* nobody listens any more */
 }
 
-static void test_setup(void)
+static void test_setup_memory(void)
 {
-	setup();
+	setup(0);
 }
 
-TESTS(T(test_setup), T(test_healthz), T(test_openapi), T(test_bad_requests), T(test_hmac), T(test_sessions),
-      T(test_password_hash), T(test_matrix), T(test_inprocess), T(test_bootstrap_and_stop))
+/* the same tests again with the SQLite-backed authentication backend */
+static void test_setup_store(void)
+{
+	setup(1);
+}
+
+#define SERVER_TESTS T(test_healthz), T(test_openapi), T(test_bad_requests), T(test_hmac), T(test_sessions), \
+	T(test_matrix), T(test_inprocess), T(test_bootstrap_and_stop)
+
+TESTS(T(test_password_hash), T(test_setup_memory), SERVER_TESTS, T(test_setup_store), SERVER_TESTS)

@@ -39,6 +39,7 @@ typedef struct eseal_server_config {
 	eseal_status_fn status_fn; /* NULL: every status query is 404 */
 	void *status_ctx;
 	eseal_auth_backend *auth;  /* NULL: an in-memory backend (lost on exit) */
+	int password_cost;         /* scrypt N = 2^this for new hashes; 0 = 15 (tests lower it) */
 	time_t (*now)(void *ctx);  /* clock for sessions and signatures; NULL = time() */
 	void *now_ctx;
 } eseal_server_config;

@@ -5,6 +5,7 @@
  * Read-only: never writes the document. Prints nothing when the document
  * cannot be read (one error line, non-zero exit).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,7 @@ int cmd_text(int argc, char **argv)
 	const char *path = a.pos[0];
 	const char *kind = sniff(path);
 	if (!kind) {
-		eseal_error_set(ESEAL_EIO, "cannot open");
+		eseal_error_set(ESEAL_ENOTFOUND, "cannot open (%s)", strerror(errno));
 		return cli_fail(path);
 	}
 	eseal_text_doc *d = NULL;
@@ -90,6 +91,9 @@ int cmd_text(int argc, char **argv)
 		if (eseal_pdf_load(&pdf, path))
 			return cli_fail(path);
 		int rc = eseal_pdf_text(&d, pdf);
+		/* a damaged file still gives text: say what was wrong with it */
+		for (size_t i = 0; rc == 0 && i < eseal_pdf_warning_count(pdf); i++)
+			cli_err(_("%s: warning: %s"), path, eseal_pdf_warning(pdf, i));
 		eseal_pdf_free(pdf);
 		if (rc)
 			return cli_fail(path);

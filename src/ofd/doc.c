@@ -10,11 +10,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ofd/ofd_internal.h"
 
 #define MAX_PAGES 100000
+#define MAX_TPLS 1000
+#define MAX_PAGE_TPLS 16
 
 static void page_free(eseal_ofd_page *p)
 {
@@ -53,14 +54,7 @@ static int fix_case(eseal_ofd *d, char **path)
 {
 	if (eseal_ofd_entry_find(d, *path))
 		return 0;
-	const eseal_ofd_entry *hit = NULL;
-	for (size_t i = 0; i < d->nentries; i++) {
-		if (strcasecmp(d->entries[i].path, *path) != 0)
-			continue;
-		if (hit)
-			return 0; /* ambiguous: leave it missing */
-		hit = &d->entries[i];
-	}
+	const eseal_ofd_entry *hit = ofd_entry_find_ci(d, *path);
 	if (!hit)
 		return 0;
 	int rc = ofd_anomaly(d, "%s is spelled %s in the package", *path, hit->path);
@@ -70,6 +64,27 @@ static int fix_case(eseal_ofd *d, char **path)
 	free(*path);
 	*path = n;
 	return rc;
+}
+
+int ofd_locate(eseal_ofd *d, char **out, const char *from, const char *ref)
+{
+	int rc = eseal_ofd_path_resolve(out, from, ref);
+	if (rc || eseal_ofd_entry_find(d, *out))
+		return rc;
+	/* Some producers write root-relative paths without the leading "/"
+	 * ("Doc_0/Pages/..." inside Doc_0/Document.xml). */
+	const char *r = ref + strspn(ref, " \t\r\n");
+	char *alt = NULL;
+	if (from && *r != '/' && *r != '\\' && eseal_ofd_path_resolve(&alt, NULL, ref) == 0 &&
+	    eseal_ofd_entry_find(d, alt)) {
+		rc = ofd_anomaly(d, "\"%s\" in %s is relative to the package root, not to its folder",
+				 r, from);
+		free(*out);
+		*out = alt;
+		return rc;
+	}
+	free(alt);
+	return fix_case(d, out);
 }
 
 /* Reads a page's own Area/PhysicalBox and Template references. */
@@ -94,7 +109,14 @@ static int page_scan(eseal_ofd *d, size_t i)
 	}
 	free(s);
 	eseal_buf ids = ESEAL_BUF_INIT;
+	int ntpl = 0;
 	for (xmlNodePtr t = ofd_xml_child(root, "Template"); t && rc == 0; t = ofd_xml_next(t, "Template")) {
+		/* Each template is parsed again for every page that uses it. */
+		if (++ntpl > MAX_PAGE_TPLS) {
+			rc = ofd_anomaly(d, "page %d (ID %s): more than %d templates, the rest ignored",
+					 p->index, p->id, MAX_PAGE_TPLS);
+			break;
+		}
 		char *id = ofd_xml_attr(t, "TemplateID");
 		if (id && *id) {
 			if (ids.len)
@@ -138,10 +160,14 @@ static int read_document(eseal_ofd *d)
 
 	for (xmlNodePtr t = ofd_xml_child(common, "TemplatePage"); t && rc == 0;
 	     t = ofd_xml_next(t, "TemplatePage")) {
+		if (d->ntpls >= MAX_TPLS) {
+			rc = eseal_error_set(ESEAL_ELIMIT, "%s: more than %d templates", d->doc_root, MAX_TPLS);
+			break;
+		}
 		char *id = ofd_xml_attr(t, "ID"), *loc = ofd_xml_attr(t, "BaseLoc"), *path = NULL;
-		if (!id || !loc || eseal_ofd_path_resolve(&path, d->doc_root, loc)) {
+		if (!id || !loc || ofd_locate(d, &path, d->doc_root, loc)) {
 			rc = ofd_anomaly(d, "%s: TemplatePage without a usable ID or BaseLoc", d->doc_root);
-		} else if ((rc = fix_case(d, &path)) == 0) {
+		} else {
 			if (!eseal_ofd_entry_find(d, path))
 				rc = ofd_anomaly(d, "template %s: %s is missing", id, path);
 			struct ofd_tpl *n = realloc(d->tpls, (d->ntpls + 1) * sizeof *n);
@@ -168,9 +194,9 @@ static int read_document(eseal_ofd *d)
 		char *loc = ofd_xml_text(r), *path = NULL;
 		if (!loc)
 			rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
-		else if (eseal_ofd_path_resolve(&path, d->doc_root, loc) != 0)
+		else if (ofd_locate(d, &path, d->doc_root, loc) != 0)
 			rc = ofd_anomaly(d, "%s: unusable resource path \"%s\"", d->doc_root, loc);
-		else if ((rc = fix_case(d, &path)) == 0)
+		else
 			rc = ofd_res_read(d, path);
 		free(loc);
 		free(path);
@@ -207,8 +233,7 @@ static int read_document(eseal_ofd *d)
 		if (!loc) {
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: page %zu has no BaseLoc", d->doc_root,
 					     d->npages + 1);
-		} else if ((rc = eseal_ofd_path_resolve(&path, d->doc_root, loc)) == 0 &&
-			   (rc = fix_case(d, &path)) == 0) {
+		} else if ((rc = ofd_locate(d, &path, d->doc_root, loc)) == 0) {
 			if (!id && !(id = strdup("")))
 				rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
 			else if (!*id)

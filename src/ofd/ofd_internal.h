@@ -23,6 +23,7 @@ struct eseal_ofd {
 	eseal_ofd_entry *entries;
 	size_t nentries;
 	size_t *by_path;         /* entry indexes sorted by path */
+	size_t *by_path_ci;      /* the same, ignoring case */
 	char **anomalies;
 	size_t nanomalies;
 
@@ -59,6 +60,10 @@ int ofd_anomaly(eseal_ofd *d, const char *fmt, ...)
 #endif
 	;
 
+/* zip.c: the one entry matching path ignoring case, NULL when none or
+ * several do. */
+const eseal_ofd_entry *ofd_entry_find_ci(const eseal_ofd *d, const char *path);
+
 /* path.c: canonical form of a zip entry name; refuses absolute names and "..". */
 int ofd_entry_canon(char **out, const char *name);
 
@@ -80,6 +85,11 @@ char *ofd_xml_text(xmlNodePtr n);
 /* Text of a child element, trimmed, strdup'd, or NULL when absent. */
 char *ofd_xml_child_text(xmlNodePtr parent, const char *local);
 
+/* doc.c: resolves a BaseLoc like eseal_ofd_path_resolve, then, when no such
+ * entry exists, tries it from the package root and ignoring case, reporting
+ * an anomaly when either fallback finds the file. For document structure and
+ * signature files; never for Reference FileRefs. */
+int ofd_locate(eseal_ofd *d, char **out, const char *from, const char *ref);
 /* doc.c: path of a CommonData TemplatePage by ID, or NULL. */
 const char *ofd_tpl_path(const eseal_ofd *d, const char *id, size_t idlen);
 

@@ -175,7 +175,7 @@ static int read_stamps(eseal_ofd_sig *s, xmlNodePtr info)
 }
 
 /* Parses one Signature.xml into s (s->path already set). */
-static int read_signature(const eseal_ofd *d, eseal_ofd_sig *s)
+static int read_signature(eseal_ofd *d, eseal_ofd_sig *s)
 {
 	eseal_buf b = ESEAL_BUF_INIT;
 	int rc = eseal_ofd_read(d, s->path, ESEAL_OFD_MAX_XML, &b);
@@ -227,14 +227,14 @@ static int read_signature(const eseal_ofd *d, eseal_ofd_sig *s)
 		rc = read_stamps(s, info);
 	char *seal = rc == 0 ? ofd_xml_child_text(ofd_xml_child(info, "Seal"), "BaseLoc") : NULL;
 	if (seal)
-		rc = eseal_ofd_path_resolve(&s->seal_path, s->path, seal);
+		rc = ofd_locate(d, &s->seal_path, s->path, seal);
 	free(seal);
 	if (rc == 0) {
 		s->signed_value = ofd_xml_child_text(root, "SignedValue");
 		if (!s->signed_value || !*s->signed_value)
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: no SignedValue", s->path);
 		else
-			rc = eseal_ofd_path_resolve(&s->signed_value_path, s->path, s->signed_value);
+			rc = ofd_locate(d, &s->signed_value_path, s->path, s->signed_value);
 	}
 	if (rc && rc != ESEAL_ENOMEM)
 		eseal_error_wrap("%s: ", s->path);
@@ -293,7 +293,7 @@ int ofd_sigs_read(eseal_ofd *d)
 			continue;
 		}
 		/* BaseLoc: absolute, or relative to the Signatures.xml folder. */
-		int r = eseal_ofd_path_resolve(&s->path, d->sigs_path, s->base_loc);
+		int r = ofd_locate(d, &s->path, d->sigs_path, s->base_loc);
 		if (r == 0)
 			r = read_signature(d, s);
 		if (r)

@@ -410,11 +410,11 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 	}
 	memcpy(ci, d->by_path, d->nentries * sizeof *ci);
 	qsort_r(ci, d->nentries, sizeof *ci, cmp_path_ci, d);
+	d->by_path_ci = ci;
 	for (size_t i = 1; i < d->nentries && rc == 0; i++)
 		if (strcasecmp(d->entries[ci[i - 1]].path, d->entries[ci[i]].path) == 0)
 			rc = ofd_anomaly(d, "entries \"%s\" and \"%s\" differ only in case",
 					 d->entries[ci[i - 1]].path, d->entries[ci[i]].path);
-	free(ci);
 out:
 	free(cd);
 	free(sp);
@@ -499,6 +499,7 @@ void ofd_zip_close(eseal_ofd *d)
 	}
 	free(d->entries);
 	free(d->by_path);
+	free(d->by_path_ci);
 	for (size_t i = 0; i < d->nanomalies; i++)
 		free(d->anomalies[i]);
 	free(d->anomalies);
@@ -524,6 +525,29 @@ const eseal_ofd_entry *eseal_ofd_entry_find(const eseal_ofd *d, const char *path
 		int c = strcmp(p + (slash ? 0 : 1), path);
 		if (c == 0)
 			return &d->entries[d->by_path[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const eseal_ofd_entry *ofd_entry_find_ci(const eseal_ofd *d, const char *path)
+{
+	size_t lo = 0, hi = d->nentries;
+	if (!d->by_path_ci)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcasecmp(d->entries[d->by_path_ci[mid]].path, path);
+		if (c == 0) {
+			/* Unique only: two spellings leave it ambiguous. */
+			if ((mid > 0 && !strcasecmp(d->entries[d->by_path_ci[mid - 1]].path, path)) ||
+			    (mid + 1 < d->nentries && !strcasecmp(d->entries[d->by_path_ci[mid + 1]].path, path)))
+				return NULL;
+			return &d->entries[d->by_path_ci[mid]];
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else

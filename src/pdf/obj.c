@@ -6,6 +6,7 @@
  * from the file without checking it against the buffer; a reference cycle
  * while loading an object is an error, not a recursion.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -425,9 +426,14 @@ int eseal_pdf_object(eseal_pdf *pdf, uint32_t num, const eseal_pdf_val **out)
 	}
 	if (pdf->loading[num])
 		return eseal_error_set(ESEAL_ELIMIT, "object %u refers to itself while being read", num);
+	if (pdf->load_depth >= PDF_MAX_LOAD_DEPTH)
+		return eseal_error_set(ESEAL_ELIMIT, "object %u: objects depend on each other more than %d levels deep",
+				       num, PDF_MAX_LOAD_DEPTH);
 	pdf->loading[num] = 1;
+	pdf->load_depth++;
 	eseal_pdf_val *v = NULL;
 	int rc = pdf_load_object(pdf, &pdf->table[num], num, &v);
+	pdf->load_depth--;
 	pdf->loading[num] = 0;
 	if (rc)
 		return rc;
@@ -461,10 +467,14 @@ int eseal_pdf_object_at(eseal_pdf *pdf, size_t rev, uint32_t num, const eseal_pd
 			return eseal_pdf_object(pdf, num, out);
 		if (num < pdf->size && pdf->loading[num])
 			return eseal_error_set(ESEAL_ELIMIT, "object %u refers to itself while being read", num);
+		if (pdf->load_depth >= PDF_MAX_LOAD_DEPTH)
+			return eseal_error_set(ESEAL_ELIMIT, "object %u: objects depend on each other too deeply", num);
 		eseal_pdf_val *v;
 		if (num < pdf->size)
 			pdf->loading[num] = 1;
+		pdf->load_depth++;
 		int rc = pdf_load_object(pdf, e, num, &v);
+		pdf->load_depth--;
 		if (num < pdf->size)
 			pdf->loading[num] = 0;
 		if (rc)
@@ -607,7 +617,8 @@ int eseal_pdf_load(eseal_pdf **out, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
-		return eseal_error_set(ESEAL_EIO, "%s: cannot open", path);
+		return eseal_error_set(errno == ENOENT ? ESEAL_ENOTFOUND : ESEAL_EIO, "%s: cannot open (%s)", path,
+				       strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return eseal_error_set(ESEAL_EIO, "%s: not a regular file", path);

@@ -75,6 +75,22 @@ static int objstm_open(eseal_pdf *pdf, uint32_t stmnum, pdf_objstm **out)
 	o->next = pdf->objstms;
 	pdf->objstms = o;
 	pdf->objstm_index[stmnum] = o;
+	/* objects are copied out when parsed: keep only the newest few
+	 * decoded streams so memory stays bounded on huge files */
+	if (++pdf->nobjstms > PDF_KEEP_OBJSTMS) {
+		pdf_objstm *prev = o, *last = o->next;
+		while (last->next) {
+			prev = last;
+			last = last->next;
+		}
+		prev->next = NULL;
+		pdf->objstm_index[last->num] = NULL;
+		free(last->data);
+		free(last->nums);
+		free(last->offs);
+		free(last);
+		pdf->nobjstms--;
+	}
 	*out = o;
 	return 0;
 }
@@ -114,6 +130,7 @@ void pdf_objstm_drop(eseal_pdf *pdf)
 		o = n;
 	}
 	pdf->objstms = NULL;
+	pdf->nobjstms = 0;
 	free(pdf->objstm_index);
 	pdf->objstm_index = NULL;
 }

@@ -20,6 +20,8 @@
 #define PDF_MAX_STREAM_DEFAULT ((size_t)256 << 20)
 #define PDF_MAX_XOBJ_DEPTH 12       /* nested Form XObjects */
 #define PDF_MAX_PAGES_DEPTH 64      /* depth of the page tree */
+#define PDF_MAX_LOAD_DEPTH 32       /* an object load needing another, and so on */
+#define PDF_KEEP_OBJSTMS 16         /* decoded object streams kept in memory */
 
 /* ---- arena: every parsed value lives in one, freed all at once ---- */
 typedef struct pdf_arena_chunk pdf_arena_chunk;
@@ -172,6 +174,8 @@ struct eseal_pdf {
 	uint8_t *loading;       /* recursion guard per number */
 	pdf_objstm *objstms;
 	pdf_objstm **objstm_index; /* by object number, allocated on first use */
+	size_t nobjstms;        /* decoded object streams kept (bounded) */
+	int load_depth;         /* nested object loads (Length refs, object streams) */
 	const eseal_pdf_val *trailer;
 	int recovered;          /* table rebuilt by scanning */
 	uint64_t *scan_off;     /* recovery scan: last "n g obj" offset by number */

@@ -21,6 +21,10 @@ int pdf_recover_scan(eseal_pdf *pdf)
 	size_t len = pdf->len, cap = 0;
 	uint32_t maxnum = 0;
 	struct hit { uint32_t num; uint16_t gen; uint64_t off; } *hits = NULL;
+	/* object numbers far beyond what the file could hold are ignored */
+	uint64_t lim = (uint64_t)len * 4 > (1u << 20) ? (uint64_t)len * 4 : (1u << 20);
+	if (lim > PDF_MAX_OBJECTS)
+		lim = PDF_MAX_OBJECTS;
 	size_t nhits = 0;
 	for (const uint8_t *q = p; len >= 3 && (q = memmem(q, (size_t)(p + len - q), "obj", 3)); q += 3) {
 		size_t i = (size_t)(q - p);
@@ -49,7 +53,7 @@ int pdf_recover_scan(eseal_pdf *pdf)
 			num = num * 10 + (p[k] - '0');
 		for (size_t k = gs; k < ge; k++)
 			gen = gen * 10 + (p[k] - '0');
-		if (num >= PDF_MAX_OBJECTS || gen > 65535)
+		if (num >= lim || gen > 65535)
 			continue;
 		if (nhits == cap) {
 			cap = cap ? cap * 2 : 256;

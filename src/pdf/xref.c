@@ -205,8 +205,14 @@ int pdf_sections_to_table(eseal_pdf *pdf)
 	if (sz && sz->type == ESEAL_PDF_INT && sz->u.i > 0 && (uint64_t)sz->u.i > size &&
 	    (uint64_t)sz->u.i <= PDF_MAX_OBJECTS && (uint64_t)sz->u.i <= pdf->len)
 		size = (uint64_t)sz->u.i;
-	if (size > PDF_MAX_OBJECTS)
-		return eseal_error_set(ESEAL_ELIMIT, "too many objects (%llu)", (unsigned long long)size);
+	/* a table far larger than the file could describe is an attack on
+	 * memory, not a document */
+	uint64_t lim = (uint64_t)pdf->len * 4 > (1u << 20) ? (uint64_t)pdf->len * 4 : (1u << 20);
+	if (lim > PDF_MAX_OBJECTS)
+		lim = PDF_MAX_OBJECTS;
+	if (size > lim)
+		return eseal_error_set(ESEAL_ELIMIT, "too many objects (%llu) for a file of %zu bytes",
+				       (unsigned long long)size, pdf->len);
 	if (!size)
 		size = 1;
 	pdf->table = malloc(size * sizeof *pdf->table);

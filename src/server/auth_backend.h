@@ -32,7 +32,6 @@ typedef struct srv_user {
 typedef struct srv_session {
 	uint8_t token_hash[32];       /* SM3 of the token; the token itself is never stored */
 	char user_id[SRV_ID_MAX];
-	char csrf[65];                /* hex CSRF token for cookie-authenticated writes */
 	time_t expires;
 } srv_session;
 
@@ -50,8 +49,10 @@ typedef struct srv_apikey {
  * negative code; functions must be safe to call from many threads. */
 struct eseal_auth_backend {
 	void *ctx;
-	int (*user_create)(void *ctx, const srv_user *u);          /* EEXISTS: name taken */
-	int (*user_update)(void *ctx, const srv_user *u);          /* by id */
+	/* Stores u and sets u->id; EEXISTS when the name is taken. */
+	int (*user_create)(void *ctx, srv_user *u);
+	/* Password hash, role, flags of the user u->id (not name or org). */
+	int (*user_update)(void *ctx, const srv_user *u);
 	int (*user_by_name)(void *ctx, const char *name, srv_user *out);
 	int (*user_by_id)(void *ctx, const char *id, srv_user *out);
 	/* All users of org (NULL: every org); *out is malloc'ed. */
@@ -70,6 +71,10 @@ struct eseal_auth_backend {
 
 /* The in-memory backend (tests, and `serve` until a store is configured). */
 int srv_auth_mem_new(eseal_auth_backend **out);
+/* A backend over the service's database (takes ownership of db). Users'
+ * organisations are organisations.credit_code. */
+struct eseal_store;
+int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db);
 /* Frees any backend (calls its close). */
 void srv_auth_backend_free(eseal_auth_backend *b);
 

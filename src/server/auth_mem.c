@@ -44,10 +44,12 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static int m_user_create(void *ctx, const srv_user *u)
+static int m_user_create(void *ctx, srv_user *u)
 {
 	mem *m = ctx;
 	int rc = 0;
+	if (!u->id[0] && (rc = srv_new_id(u->id, sizeof u->id, "u")))
+		return rc;
 	pthread_mutex_lock(&m->mu);
 	for (size_t i = 0; i < m->nusers; i++)
 		if (!strcmp(m->users[i].name, u->name) || !strcmp(m->users[i].id, u->id)) {

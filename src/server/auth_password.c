@@ -70,26 +70,32 @@ static int scrypt(uint8_t out[HASH_LEN], const char *pw, size_t len, const uint8
 	return 0;
 }
 
-int srv_password_hash(const char *pw, size_t len, char *out, size_t outlen)
+int srv_password_hash(const char *pw, size_t len, int ln, char *out, size_t outlen)
 {
+	if (ln == 0)
+		ln = SRV_SCRYPT_LN;
+	if (ln < 10 || ln > 20)
+		return eseal_error_set(ESEAL_EINVAL, "scrypt cost out of range");
 	uint8_t salt[SALT_LEN], h[HASH_LEN];
 	char s64[32], h64[48];
 	int rc = eseal_random(salt, sizeof salt);
 	if (rc)
 		return rc;
-	if ((rc = scrypt(h, pw, len, salt, sizeof salt, SRV_SCRYPT_LN, 8, 1)))
+	if ((rc = scrypt(h, pw, len, salt, sizeof salt, ln, 8, 1)))
 		return rc;
 	b64_encode(s64, salt, sizeof salt);
 	b64_encode(h64, h, sizeof h);
 	eseal_wipe(h, sizeof h);
-	if ((size_t)snprintf(out, outlen, "$scrypt$ln=%d,r=8,p=1$%s$%s", SRV_SCRYPT_LN, s64, h64) >= outlen)
+	if ((size_t)snprintf(out, outlen, "$scrypt$ln=%d,r=8,p=1$%s$%s", ln, s64, h64) >= outlen)
 		return eseal_error_set(ESEAL_EINVAL, "password hash buffer too small");
 	return 0;
 }
 
-int srv_password_verify(const char *pw, size_t len, const char *phc, int *rehash)
+int srv_password_verify(const char *pw, size_t len, const char *phc, int want_ln, int *rehash)
 {
 	int ln, r, p, n = 0;
+	if (want_ln == 0)
+		want_ln = SRV_SCRYPT_LN;
 	uint8_t salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
 	if (rehash)
 		*rehash = 0;
@@ -110,7 +116,7 @@ int srv_password_verify(const char *pw, size_t len, const char *phc, int *rehash
 	if (diff)
 		return eseal_error_set(ESEAL_EPASS, "wrong password");
 	if (rehash)
-		*rehash = ln < SRV_SCRYPT_LN || r < 8;
+		*rehash = ln < want_ln || r < 8;
 	return 0;
 }
 

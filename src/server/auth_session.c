@@ -14,17 +14,24 @@
 #include "eseal/crypto.h"
 #include "server_internal.h"
 
+void srv_session_csrf(const uint8_t token_hash[32], char out[65])
+{
+	static const char label[] = "eseal csrf v1";
+	uint8_t mac[32];
+	eseal_hmac_sm3(mac, token_hash, 32, label, sizeof label - 1);
+	srv_hex(out, mac, sizeof mac);
+}
+
 int srv_session_create(srv_server *s, const srv_user *u, time_t now, char token_hex[65],
 		       srv_session *out)
 {
-	uint8_t tok[32], csrf[32];
+	uint8_t tok[32];
 	int rc;
-	if ((rc = eseal_random(tok, sizeof tok)) || (rc = eseal_random(csrf, sizeof csrf)))
+	if ((rc = eseal_random(tok, sizeof tok)))
 		return rc;
 	memset(out, 0, sizeof *out);
 	eseal_sm3(out->token_hash, tok, sizeof tok);
 	snprintf(out->user_id, sizeof out->user_id, "%s", u->id);
-	srv_hex(out->csrf, csrf, sizeof csrf);
 	out->expires = now + (s->cfg.session_ttl > 0 ? s->cfg.session_ttl : 8 * 3600);
 	srv_hex(token_hex, tok, sizeof tok);
 	eseal_wipe(tok, sizeof tok);
@@ -100,8 +107,11 @@ int srv_session_authenticate(srv_req *r)
 		return eseal_error_set(ESEAL_EVERIFY, "the session's user is disabled");
 	if (kind == SRV_AUTH_COOKIE && !is_safe_method(r->method)) {
 		int ok = r->h.x_requested_with && r->h.x_requested_with[0];
-		if (!ok && r->h.x_csrf_token && strlen(r->h.x_csrf_token) == 64)
-			ok = !eseal_ct_memcmp(r->h.x_csrf_token, ses.csrf, 64);
+		if (!ok && r->h.x_csrf_token && strlen(r->h.x_csrf_token) == 64) {
+			char csrf[65];
+			srv_session_csrf(hash, csrf);
+			ok = !eseal_ct_memcmp(r->h.x_csrf_token, csrf, 64);
+		}
 		if (!ok)
 			return eseal_error_set(ESEAL_EDENIED,
 					       "cookie-authenticated changes need an X-Requested-With or X-CSRF-Token header");

@@ -62,15 +62,16 @@ static void set_session_cookie(srv_req *r, const char *token, int max_age)
 /* Starts a session for u and answers like login does. */
 static void reply_session(srv_req *r, const srv_user *u, int status)
 {
-	char token[65];
+	char token[65], csrf[65];
 	srv_session ses;
 	if (srv_session_create(r->srv, u, r->now, token, &ses)) {
 		srv_problem(r, 500, "internal", "Internal Server Error", "cannot create a session");
 		return;
 	}
 	set_session_cookie(r, token, (int)(ses.expires - r->now));
+	srv_session_csrf(ses.token_hash, csrf);
 	srv_reply_json(r, status,
-		       json_pack("{s:s, s:s, s:I, s:b, s:o}", "token", token, "csrf_token", ses.csrf, "expires",
+		       json_pack("{s:s, s:s, s:I, s:b, s:o}", "token", token, "csrf_token", csrf, "expires",
 				 (json_int_t)ses.expires, "must_change_password", u->must_change, "user",
 				 user_json(u)));
 	eseal_wipe(token, sizeof token);
@@ -87,12 +88,12 @@ static void h_login(srv_req *r)
 	eseal_auth_backend *b = r->srv->auth;
 	int found = !b->user_by_name(b->ctx, name, &u);
 	int rehash = 0;
-	int rc = srv_password_verify(pw, strlen(pw), found ? u.pwhash : dummy, &rehash);
+	int rc = srv_password_verify(pw, strlen(pw), found ? u.pwhash : dummy, r->srv->cfg.password_cost, &rehash);
 	if (!found || rc || u.disabled) {
 		srv_problem(r, 401, "login-failed", "Unauthorized", "wrong user name or password");
 		return;
 	}
-	if (rehash && !srv_password_hash(pw, strlen(pw), u.pwhash, sizeof u.pwhash))
+	if (rehash && !srv_password_hash(pw, strlen(pw), r->srv->cfg.password_cost, u.pwhash, sizeof u.pwhash))
 		b->user_update(b->ctx, &u);
 	reply_session(r, &u, 200);
 }
@@ -127,7 +128,7 @@ static void h_password(srv_req *r)
 		srv_problem(r, 404, "not-found", "Not Found", "no such user");
 		return;
 	}
-	if (srv_password_verify(old, strlen(old), u.pwhash, NULL)) {
+	if (srv_password_verify(old, strlen(old), u.pwhash, 0, NULL)) {
 		srv_problem(r, 403, "wrong-password", "Forbidden", "the current password is wrong");
 		return;
 	}
@@ -139,7 +140,7 @@ static void h_password(srv_req *r)
 		srv_problem(r, 400, "weak-password", "Bad Request", "%s", eseal_error_last());
 		return;
 	}
-	if (srv_password_hash(nw, strlen(nw), u.pwhash, sizeof u.pwhash)) {
+	if (srv_password_hash(nw, strlen(nw), r->srv->cfg.password_cost, u.pwhash, sizeof u.pwhash)) {
 		srv_problem(r, 500, "internal", "Internal Server Error", "cannot hash the password");
 		return;
 	}

@@ -80,14 +80,12 @@ int srv_user_add(srv_server *s, const char *name, const char *org, int role, con
 					       "user names use lower-case letters, digits, '.', '_' and '-'");
 	if (!org || !*org || strlen(org) >= sizeof u.org)
 		return eseal_error_set(ESEAL_EINVAL, "bad organisation");
-	if ((rc = srv_new_id(u.id, sizeof u.id, "u")))
-		return rc;
 	snprintf(u.name, sizeof u.name, "%s", name);
 	snprintf(u.org, sizeof u.org, "%s", org);
 	u.role = role;
 	u.must_change = must_change;
 	u.created = srv_now(s);
-	if ((rc = srv_password_hash(password, strlen(password), u.pwhash, sizeof u.pwhash)))
+	if ((rc = srv_password_hash(password, strlen(password), s->cfg.password_cost, u.pwhash, sizeof u.pwhash)))
 		return rc;
 	rc = s->auth->user_create(s->auth->ctx, &u);
 	if (rc == ESEAL_EEXISTS)

@@ -191,10 +191,11 @@ void srv_reply_empty(srv_req *r, int status);
 /* Password hashing: scrypt N=2^15 r=8 p=1, PHC string
  * "$scrypt$ln=15,r=8,p=1$<salt b64>$<hash b64>". */
 #define SRV_SCRYPT_LN 15
-int srv_password_hash(const char *pw, size_t len, char *out, size_t outlen);
+/* ln: log2 of scrypt's N (0 = SRV_SCRYPT_LN). */
+int srv_password_hash(const char *pw, size_t len, int ln, char *out, size_t outlen);
 /* 0 when pw matches, ESEAL_EPASS when not, other codes when the hash is bad.
- * *rehash is set when the hash uses weaker parameters than today's. */
-int srv_password_verify(const char *pw, size_t len, const char *phc, int *rehash);
+ * *rehash is set when the hash is weaker than ln (0 = SRV_SCRYPT_LN). */
+int srv_password_verify(const char *pw, size_t len, const char *phc, int ln, int *rehash);
 /* Length and variety rules for new passwords; 0 or EINVAL with a message. */
 int srv_password_acceptable(const char *pw);
 /* Random printable password (one-time passwords). */
@@ -207,6 +208,9 @@ int srv_session_create(srv_server *s, const srv_user *u, time_t now, char token_
  * 0 = authenticated, ESEAL_ENOTFOUND = no credentials, other = refused
  * (message set). */
 int srv_session_authenticate(srv_req *r);
+/* The CSRF token of a session: HMAC-SM3 keyed by the token's hash, so it
+ * needs no storage and cannot be guessed without the session. */
+void srv_session_csrf(const uint8_t token_hash[32], char out[65]);
 /* Extracts the session token from a Cookie header; 0 when found. */
 int srv_cookie_token(const char *cookie, char token[65]);
 
@@ -244,6 +248,14 @@ int srv_openapi_build(const srv_route *routes, size_t n, eseal_buf *out);
 /* Serves path below dir into r (404 / 403 problems otherwise). */
 void srv_static_serve(srv_req *r, const char *dir);
 const char *srv_mime_type(const char *path);
+
+/* ---- status answers from the store (status_store.c) ---- */
+typedef struct srv_status_store srv_status_store;
+int srv_status_store_new(srv_status_store **out, const char *url);
+/* An eseal_status_fn; ctx is the srv_status_store. */
+int srv_status_store_lookup(void *ctx, const char *esid, eseal_buf *out);
+/* After the server stopped (closes every thread's connection). */
+void srv_status_store_free(srv_status_store *s);
 
 /* ---- the server ---- */
 struct srv_server {

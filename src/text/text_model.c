@@ -108,12 +108,13 @@ int eseal_text_page_add_rule(eseal_text_page *p, eseal_box box)
 	return 0;
 }
 
-/* Appends the UTF-8 form of cp; invalid code points become U+FFFD. */
+/* Appends the UTF-8 form of cp; NUL and invalid code points become U+FFFD
+ * so the text stays a valid C string. */
 static int put_utf8(eseal_buf *b, uint32_t cp)
 {
 	uint8_t s[4];
 	size_t n;
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		cp = 0xFFFD;
 	if (cp < 0x80) {
 		s[0] = (uint8_t)cp;

@@ -6,6 +6,10 @@
  */
 #include "crypto/sm2/sm2_int.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 typedef unsigned __int128 u128;
 
 const uint64_t sm2_p[4] = {
@@ -440,24 +444,27 @@ static void sqr_mulx(sm2_fe r, const sm2_fe a)
 }
 #endif
 
+/* -1 until the CPU was asked; racing first calls store the same answer. */
 static int fe_use_mulx = -1;
 
 static inline int fe_pick(void)
 {
-	if (fe_use_mulx < 0) {
+	int v = __atomic_load_n(&fe_use_mulx, __ATOMIC_RELAXED);
+	if (v < 0) {
 #ifdef SM2_HAVE_MULX
 		__builtin_cpu_init();
-		fe_use_mulx = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+		v = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
 #else
-		fe_use_mulx = 0;
+		v = 0;
 #endif
+		__atomic_store_n(&fe_use_mulx, v, __ATOMIC_RELAXED);
 	}
-	return fe_use_mulx;
+	return v;
 }
 
 void sm2_fe_force_portable(int on)
 {
-	fe_use_mulx = on ? 0 : -1;
+	__atomic_store_n(&fe_use_mulx, on ? 0 : -1, __ATOMIC_RELAXED);
 }
 
 const char *sm2_fe_impl(void)

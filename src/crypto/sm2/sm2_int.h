@@ -152,7 +152,8 @@ uint64_t sm2_fe_eq(const sm2_fe a, const sm2_fe b);     /* mask */
 void sm2_fe_cmov(sm2_fe r, const sm2_fe a, uint64_t mask);
 /* Name of the multiplier in use ("mulx/adx" or "portable"); for reports. */
 const char *sm2_fe_impl(void);
-/* Forces the portable multiplier (tests compare both); 0 restores auto. */
+/* Forces the portable multiplier (tests and benchmarks compare both; not
+ * meant to be switched while other threads compute); 0 restores auto. */
 void sm2_fe_force_portable(int on);
 
 /* Scalars mod n. */
@@ -205,7 +206,7 @@ const sm2_comb *sm2_comb_g(void);
 void sm2_comb_build(sm2_comb *t, const sm2_aff *base);
 /* k*base, constant time in k (secret): every table entry is read. */
 void sm2_comb_mul_ct(sm2_jac *r, const uint8_t k[32], const sm2_comb *t);
-/* k*base for a public k; adds into r when acc is non-NULL... see comb.c */
+/* k*base for a public k (verification): branches on the digits. */
 void sm2_comb_mul_vt(sm2_jac *r, const uint8_t k[32], const sm2_comb *t);
 
 /* A private key ready to sign: d and (1+d)^-1, both in Montgomery form mod n. */
