@@ -11,6 +11,7 @@ W=${2:-$(mktemp -d)}
 BIG=${3:-200}
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time)"; exit 1; }
 mkdir -p "$W"
+rm -rf "$W/demo"
 "$E" demo --out "$W/demo" > /dev/null
 D=$W/demo
 
@@ -62,7 +63,7 @@ bench() { # bench NAME DIR
   pack "$dir" "$ofd"
   local bytes; bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
   echo "$name: $(stat -c %s "$ofd") bytes packed, $bytes bytes of content, $(find "$dir" -type f | wc -l) files"
-  measure "openssl dgst -sm3 (all content)" sh -c "find '$dir' -type f -print0 | xargs -0 cat | openssl dgst -sm3"
+  measure "openssl dgst -sm3 (every file)" find "$dir" -type f -exec openssl dgst -sm3 {} +
   measure "eseal sign --at 1:100:100" "$E" sign "$ofd" --seal "$D/seal.esl" --key "$D/signer.key" \
     --cert "$D/signer.pem" --pass-file "$D/passphrase" -o "$W/$name-signed.ofd" --at 1:100:100
   measure "eseal verify --trust" "$E" verify "$W/$name-signed.ofd" --trust "$D/ca.pem"

@@ -69,10 +69,9 @@ static int op_ossl_verify(void *c, int i)
 
 static void ossl_rates(const char *name, double seconds, double *s, double *v)
 {
-	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, !strcmp(name, "SM2") ? "SM2" : "EC",
-					!strcmp(name, "SM2") ? NULL : "P-256");
-	if (!strcmp(name, "SM2"))
-		k = k;  /* Q_keygen "SM2" takes no extra argument */
+	/* "SM2" takes no further argument, "EC" the curve name */
+	EVP_PKEY *k = !strcmp(name, "SM2") ? EVP_PKEY_Q_keygen(NULL, NULL, "SM2")
+					   : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	EVP_PKEY_CTX *sc = EVP_PKEY_CTX_new(k, NULL), *vc = EVP_PKEY_CTX_new(k, NULL);
 	if (!k || !sc || !vc || EVP_PKEY_sign_init(sc) != 1 || EVP_PKEY_verify_init(vc) != 1) {
 		fprintf(stderr, "OpenSSL %s setup failed\n", name);

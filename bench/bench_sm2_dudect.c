@@ -100,7 +100,7 @@ static double run(const char *name, target_fn fn, const uint8_t fixed[32], long 
 	static int cls[BATCH];
 	static uint64_t dt[BATCH], sorted[BATCH];
 	welch w[NCROP + 1];
-	uint64_t crop[NCROP];
+	uint64_t crop[NCROP] = { 0 };
 	const double pct[NCROP] = { 0.50, 0.70, 0.80, 0.90, 0.95, 0.99 };
 	double tmax = 0;
 

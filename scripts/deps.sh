@@ -8,9 +8,10 @@ PKGS=(
   libssl-dev openssl libzip-dev libxml2-dev zlib1g-dev
   libjansson-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
   libcairo2-dev libfreetype-dev libpng-dev libjpeg62-turbo-dev fonts-noto-cjk fontconfig
-  gettext locales unzip zip jq postgresql
+  gettext locales unzip zip jq postgresql sqlite3
   clang llvm libclang-rt-14-dev valgrind
   qpdf poppler-utils libnss3-tools
+  curl nginx wrk sqlite3
 )
 
 missing=()

@@ -96,6 +96,7 @@ static void ref_subproof(size_t m, const uint8_t (*d)[32], size_t n, int b, esea
 
 static void merkle_reference(void)
 {
+	NOT_IN_PG_RUN();
 	static uint8_t leaves[64][32];
 	for (int i = 0; i < 64; i++) {
 		char s[32];
@@ -488,6 +489,15 @@ static void tamper_heads(int pg)
 				     h.key_id, (const void *)junk, sizeof junk), 1);
 	expect_tampered(s, key());
 	eseal_store_close(s);
+	/* A head of impossible size is a finding, not an error. */
+	s = tamper_log(pg);
+	CHECK_OK(eseal_audit_head_get(s, 12, &h));
+	CHECK_EQ_INT(eseal_store_run(s, "INSERT INTO audit_heads (tree_size, root_hash, at, key_id, signature) "
+				     "VALUES (-5, ?1, 1, ?2, ?3)", "btb", (const void *)h.root, (size_t)32,
+				     h.key_id, (const void *)h.sig, h.siglen), 1);
+	r = expect_tampered(s, key());
+	CHECK(strstr(r.first_problem, "impossible") != NULL);
+	eseal_store_close(s);
 }
 BOTH(tamper_heads)
 
@@ -657,7 +667,7 @@ BOTH(query_export)
 static double now_s(void)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); /* CPU time: a busy machine must not fail the test */
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -666,6 +676,7 @@ static double now_s(void)
  * that form), which also keeps this test quick on a busy machine. */
 static void large_log(void)
 {
+	NOT_IN_PG_RUN();
 	eseal_store *s = tdb_open(0);
 	double t0 = now_s();
 	eseal_stmt *st = NULL;
@@ -718,7 +729,7 @@ static void large_log(void)
 	CHECK_OK(eseal_audit_verify(s, key(), &r));
 	double t5 = now_s();
 	CHECK_EQ_INT(r.entries, 100000);
-	fprintf(stderr, "  100k: insert %.2fs, sign head %.3fs, root %.3fs, proof %.3fs, verify %.2fs\n",
+	fprintf(stderr, "  100k (CPU seconds): insert %.2fs, sign head %.3fs, root %.3fs, proof %.3fs, verify %.2fs\n",
 		t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4);
 	CHECK(t3 - t2 < 1.0);
 	CHECK(t4 - t3 < 1.0);

@@ -9,6 +9,7 @@
 
 #include "eseal/ofd.h"
 #include "harness.h"
+#include "ofd/ofd_internal.h"
 
 /* ---- a tiny zip writer with knobs for breaking things ---- */
 
@@ -267,6 +268,20 @@ static void test_lenient_paths(void)
 			"/Doc_0/Pages/P1/Content.xml") != NULL);
 	CHECK(near(eseal_ofd_page_at(d, 1)->physical.w, 297));
 	eseal_ofd_free(d);
+
+	/* Two pages with one ID: reported; lookups give the first. */
+	z.len = 0;
+	zent dup = { .name = "Doc_0/Document.xml",
+		     .data = "<Document><CommonData><PageArea><PhysicalBox>0 0 200 100</PhysicalBox></PageArea>"
+			     "</CommonData><Pages><Page ID=\"5\" BaseLoc=\"Pages/P1/Content.xml\"/>"
+			     "<Page ID=\"5\" BaseLoc=\"Pages/P0/Content.xml\"/></Pages></Document>" };
+	good_package(&z, &dup, NULL, NULL);
+	CHECK_OK(eseal_ofd_open_mem(&d, z.data, z.len));
+	REQUIRE(eseal_ofd_anomaly_count(d) == 1);
+	CHECK(strstr(eseal_ofd_anomaly(d, 0), "pages 1 and 2 have the same ID \"5\"") != NULL);
+	CHECK(eseal_ofd_page_by_id(d, "5") == eseal_ofd_page_at(d, 0));
+	CHECK(eseal_ofd_page_by_id(d, "8") == NULL);
+	eseal_ofd_free(d);
 	eseal_buf_free(&z);
 }
 
@@ -332,7 +347,28 @@ static void test_doctype(void)
 		     .data = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
 			     "<Document>&x;</Document>" };
 	good_package(&z, &bad, NULL, NULL);
-	expect_refused(&z, ESEAL_EFORMAT, "DOCTYPE");
+	expect_refused(&z, ESEAL_EFORMAT, "DOCTYPE is refused");
+	/* The same in UTF-16 (with a BOM) is caught by the parser itself. */
+	static const char u16[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>";
+	char raw[2 * sizeof u16 + 2];
+	raw[0] = (char)0xFF;
+	raw[1] = (char)0xFE;
+	for (size_t i = 0; i < sizeof u16 - 1; i++) {
+		raw[2 + 2 * i] = u16[i];
+		raw[3 + 2 * i] = 0;
+	}
+	xmlDocPtr x;
+	CHECK(ofd_xml_parse(&x, (const uint8_t *)raw, 2 * (sizeof u16 - 1) + 2, "u16.xml") == ESEAL_EFORMAT);
+	CHECK(strstr(eseal_error_last(), "u16.xml: XML with a DOCTYPE is refused") != NULL);
+	CHECK(x == NULL);
+	/* Without the DOCTYPE the same encoding parses. */
+	static const char ok16[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>b</a>";
+	for (size_t i = 0; i < sizeof ok16 - 1; i++) {
+		raw[2 + 2 * i] = ok16[i];
+		raw[3 + 2 * i] = 0;
+	}
+	CHECK_OK(ofd_xml_parse(&x, (const uint8_t *)raw, 2 * (sizeof ok16 - 1) + 2, "ok16.xml"));
+	xmlFreeDoc(x);
 	/* Plain malformed XML gets the parser's reason and the file name. */
 	z.len = 0;
 	zent bad2 = { .name = "Doc_0/Document.xml", .data = "<Document><Pages></Document>" };
@@ -556,9 +592,19 @@ static void test_fixture_pages(void)
 	CHECK_EQ_STR(r->name, "Image");
 	CHECK_EQ_STR(r->path, "/Doc_0/Res/image_1_5.png");
 	eseal_ofd_free(d);
-	/* v4signed.ofd: fonts without files. */
+	/* v4signed.ofd: fonts without files, one annotation (GOMAIN's
+	 * SignatureInFile stamp annotation on page 1). */
 	d = open_fixture("v4signed.ofd");
 	REQUIRE(d);
+	CHECK_EQ_STR(eseal_ofd_annotations_path(d), "/Doc_0/Annots/Annotations.xml");
+	REQUIRE(eseal_ofd_annot_count(d) == 1);
+	const eseal_ofd_annot *an = eseal_ofd_annot_at(d, 0);
+	CHECK_EQ_STR(an->page_id, "1");
+	CHECK_EQ_STR(an->path, "/Doc_0/Annots/Page_0/Annotation.xml");
+	CHECK_EQ_STR(an->id, "117");
+	CHECK_EQ_STR(an->type, "Stamp");
+	CHECK_EQ_STR(an->subtype, "SignatureInFile");
+	CHECK(an->has_boundary && near(an->boundary.x, 4.5) && near(an->boundary.w, 115));
 	r = eseal_ofd_res_by_id(d, "91");
 	REQUIRE(r);
 	CHECK_EQ_STR(r->family, "Courier New");
@@ -701,6 +747,13 @@ static void test_fixture_text(void)
 	CHECK_OK(eseal_text_find(t, "中国建设银行股份有限公司泰安分行", &h, &n));
 	REQUIRE(n == 1);
 	CHECK(near(h[0].box.x, 191.75) && near(h[0].box.w, 16 * 4.2333));
+	free(h);
+	/* Left out: the 45° watermark and the text hidden in an empty box. */
+	CHECK_OK(eseal_text_find(t, "事由户籍", &h, &n));
+	CHECK_EQ_INT(n, 0);
+	free(h);
+	CHECK_OK(eseal_text_find(t, "MB", &h, &n));
+	CHECK_EQ_INT(n, 0);
 	free(h);
 	eseal_text_doc_free(t);
 

@@ -117,6 +117,17 @@ one_line "locked"
 run 0 "invisible signature" "${SIGN[@]}" "$F/Page5.ofd" -o "$T/i.ofd" --invisible
 run 0 "verify invisible" "$E" verify "$T/i.ofd" --trust "$D/ca.pem"
 
+# --- status: a CRL given as --status-list -------------------------------------
+cp -r "$D/ca" "$T/rv"
+"$E" ca revoke --dir "$T/rv" --cert "$D/signer.pem" --reason keyCompromise --pass-file "$D/passphrase" > /dev/null 2>&1 &&
+  "$E" ca crl --dir "$T/rv" --out "$T/rv/now.crl" --pass-file "$D/passphrase" > /dev/null 2>&1 || ko "revoke the signer"
+run 0 "revoked after signing: still valid" "$E" verify "$T/a.ofd" --trust "$D/ca.pem" --status-list "$T/rv/now.crl"
+sleep 1
+run 0 "sign with the revoked certificate" "${SIGN[@]}" "$F/helloworld.ofd" -o "$T/late.ofd" --invisible
+run 1 "revoked before signing: TOTAL-FAILED" "$E" verify "$T/late.ofd" --trust "$D/ca.pem" --status-list "$T/rv/now.crl" --json
+check "REVOKED" REVOKED "$(jqv '.signatures[0].subindication')"
+run 4 "unreadable status list" "$E" verify "$T/a.ofd" --status-list "$D/seal.esl"
+
 # --- tampering ------------------------------------------------------------------
 cp "$T/a.ofd" "$T/t1.ofd"; echo "<x/>" > "$T/extra.xml"
 (cd "$T" && zip -q t1.ofd extra.xml)
@@ -138,6 +149,7 @@ run 4 "keyword not found" "${SIGN[@]}" "$F/helloworld.ofd" -o "$T/n.ofd" --keywo
 [ ! -e "$T/n.ofd" ] && ok "no output after errors" || ko "output left behind"
 run 4 "PDF signing not available yet" "${SIGN[@]}" "$S/fixtures/pdf/minimal.pdf" -o "$T/n.pdf" --at 1:10:10
 grep -q "PDF signing is not available yet" "$T/err" && ok "PDF message" || ko "PDF message: $(cat "$T/err")"
+"$E" verify "$T/err" > /dev/null 2>&1; check "not a document: exit 4" 4 $?
 run 4 "verify a missing file" "$E" verify "$T/nothing.ofd"
 one_line "missing file"
 

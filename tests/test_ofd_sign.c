@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "eseal/eseal.h"
+#include "eseal/asn1.h"
 #include "eseal/ofd.h"
 #include "eseal/ofdsign.h"
 #include "harness.h"
@@ -780,10 +781,185 @@ static void test_unsigned_annotations_warned(void)
 	eseal_buf_free(&x);
 }
 
+/* ---- Type="Sign": GM/T 0010 CMS built here, both variants ---- */
+
+/* ContentInfo{SignedData} over SM3(Signature.xml): with signed attributes
+ * (messageDigest = md) when attrs, else the digest as eContent. */
+static int make_cms(const uint8_t h[32], int attrs, const uint8_t md[32], eseal_buf *out)
+{
+	size_t cl = 0;
+	const uint8_t *cert = eseal_cert_der(E.signer, &cl);
+	eseal_der c, tbs, x;
+	eseal_der_iter it;
+	eseal_der issuer = { 0 }, serial = { 0 };
+	int rc = eseal_der_read(&c, cert, cl, 0);
+	if (rc) return rc;
+	eseal_der_iter_init(&it, &c);
+	eseal_der_next(&it, &tbs);
+	eseal_der_iter_init(&it, &tbs);
+	eseal_der_next(&it, &x);
+	if (x.tag == ESEAL_DER_CTX(0))
+		eseal_der_next(&it, &x);
+	serial = x;
+	eseal_der_next(&it, &x); /* signature algorithm */
+	eseal_der_next(&it, &issuer);
+
+	eseal_buf sa = ESEAL_BUF_INIT, sig = ESEAL_BUF_INIT;
+	size_t m1, m2, m3;
+	if (attrs) {
+		eseal_der_begin(&sa, ESEAL_DER_CTX(0), &m1);
+		eseal_der_begin(&sa, ESEAL_DER_SEQUENCE, &m2);
+		eseal_der_put_oid(&sa, "1.2.840.113549.1.9.3");
+		eseal_der_begin(&sa, ESEAL_DER_SET, &m3);
+		eseal_der_put_oid(&sa, "1.2.156.10197.6.1.4.2.1");
+		eseal_der_end(&sa, m3);
+		eseal_der_end(&sa, m2);
+		eseal_der_begin(&sa, ESEAL_DER_SEQUENCE, &m2);
+		eseal_der_put_oid(&sa, "1.2.840.113549.1.9.4");
+		eseal_der_begin(&sa, ESEAL_DER_SET, &m3);
+		eseal_der_put(&sa, ESEAL_DER_OCTET_STRING, md, 32);
+		eseal_der_end(&sa, m3);
+		eseal_der_end(&sa, m2);
+		eseal_der_end(&sa, m1);
+		sa.data[0] = ESEAL_DER_SET; /* signed as a SET */
+		rc = eseal_key_sign(E.signer_key, sa.data, sa.len, &sig);
+		sa.data[0] = ESEAL_DER_CTX(0);
+	} else {
+		eseal_buf raw = ESEAL_BUF_INIT;
+		rc = eseal_key_sign(E.signer_key, h, 32, &raw);
+		uint8_t rs[64];
+		if (!rc) rc = eseal_sm2_sig_der_to_raw(rs, raw.data, raw.len);
+		if (!rc) rc = eseal_buf_put(&sig, rs, 64); /* raw r||s as Tongzhiweiye writes */
+		eseal_buf_free(&raw);
+	}
+	size_t a, b, d, e, f, g;
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &a);
+	eseal_der_put_oid(out, "1.2.156.10197.6.1.4.2.2");
+	eseal_der_begin(out, ESEAL_DER_CTX(0), &b);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &d);
+	eseal_der_put_int(out, 1);
+	eseal_der_begin(out, ESEAL_DER_SET, &e);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &f);
+	eseal_der_put_oid(out, ESEAL_OID_SM3);
+	eseal_der_put(out, ESEAL_DER_NULL, NULL, 0);
+	eseal_der_end(out, f);
+	eseal_der_end(out, e);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &e);
+	if (attrs) {
+		eseal_der_put_oid(out, "1.2.840.113549.1.7.1");
+	} else {
+		eseal_der_put_oid(out, "1.2.156.10197.6.1.4.2.1");
+		eseal_der_begin(out, ESEAL_DER_CTX(0), &f);
+		eseal_der_put(out, ESEAL_DER_OCTET_STRING, h, 32);
+		eseal_der_end(out, f);
+	}
+	eseal_der_end(out, e);
+	eseal_der_begin(out, ESEAL_DER_CTX(0), &e);
+	eseal_der_put_raw(out, cert, cl);
+	eseal_der_end(out, e);
+	eseal_der_begin(out, ESEAL_DER_SET, &e);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &f);
+	eseal_der_put_int(out, 1);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &g);
+	eseal_der_put_raw(out, issuer.tlv, issuer.tlv_len);
+	eseal_der_put_raw(out, serial.tlv, serial.tlv_len);
+	eseal_der_end(out, g);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &g);
+	eseal_der_put_oid(out, ESEAL_OID_SM3);
+	eseal_der_end(out, g);
+	if (attrs)
+		eseal_der_put_raw(out, sa.data, sa.len);
+	eseal_der_begin(out, ESEAL_DER_SEQUENCE, &g);
+	eseal_der_put_oid(out, ESEAL_OID_SM2_SM3);
+	eseal_der_end(out, g);
+	eseal_der_put(out, ESEAL_DER_OCTET_STRING, sig.data, sig.len);
+	eseal_der_end(out, f);
+	eseal_der_end(out, e);
+	eseal_der_end(out, d);
+	eseal_der_end(out, b);
+	rc = rc ? rc : eseal_der_end(out, a);
+	eseal_buf_free(&sa);
+	eseal_buf_free(&sig);
+	return rc;
+}
+
+/* Our signed file turned into a Type="Sign" signature carrying cms. */
+static eseal_report_item *verify_as_sign(const char *name, const eseal_buf *cms, eseal_report **r)
+{
+	const char *src = signed_hello();
+	eseal_buf sl = ESEAL_BUF_INIT, nl = ESEAL_BUF_INIT;
+	if (read_entry(src, "/Doc_0/Signs/Signatures.xml", &sl) || eseal_buf_cstr(&sl))
+		return NULL;
+	char *t = strstr((char *)sl.data, "Type=\"Seal\"");
+	if (!t)
+		return NULL;
+	eseal_buf_put(&nl, sl.data, (size_t)(t - (char *)sl.data));
+	eseal_buf_puts(&nl, "Type=\"Sign\"");
+	eseal_buf_puts(&nl, t + 11);
+	ofd_new_file f[2] = { { "/Doc_0/Signs/Signatures.xml", nl.data, nl.len },
+			      { "/Doc_0/Signs/Sign_0/SignedValue.dat", cms->data, cms->len } };
+	int rc = tamper(src, tmp(name), f, 2);
+	eseal_buf_free(&sl);
+	eseal_buf_free(&nl);
+	return rc ? NULL : verify_one(tmp(name), r);
+}
+
+static void test_cms_sign_variants(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	const char *src = signed_hello();
+	REQUIRE(src[0]);
+	eseal_buf x = ESEAL_BUF_INIT;
+	CHECK_OK(read_entry(src, "/Doc_0/Signs/Sign_0/Signature.xml", &x));
+	uint8_t h[32], wrong[32];
+	eseal_sm3(h, x.data, x.len);
+	memcpy(wrong, h, 32);
+	wrong[0] ^= 1;
+	for (int attrs = 0; attrs < 2; attrs++) {
+		eseal_buf cms = ESEAL_BUF_INIT;
+		CHECK_OK(make_cms(h, attrs, h, &cms));
+		eseal_report *r = NULL;
+		eseal_report_item *it = verify_as_sign(attrs ? "cms-b.ofd" : "cms-a.ofd", &cms, &r);
+		REQUIRE(it);
+		CHECK_EQ_STR(eseal_item_fact_get(it, "type"), "Sign");
+		PASSED(it, "cms_signature");
+		PASSED(it, "data_hash");
+		PASSED(it, "references");
+		CHECK_EQ_INT(eseal_item_indication(it), ESEAL_TOTAL_PASSED);
+		eseal_report_free(r);
+		eseal_buf_free(&cms);
+	}
+	/* a digest of something else: the binding fails */
+	eseal_buf cms = ESEAL_BUF_INIT;
+	CHECK_OK(make_cms(wrong, 0, wrong, &cms));
+	eseal_report *r = NULL;
+	eseal_report_item *it = verify_as_sign("cms-wrong.ofd", &cms, &r);
+	REQUIRE(it);
+	PASSED(it, "cms_signature");
+	FAILED(it, "data_hash");
+	CHECK_EQ_STR(eseal_item_subindication(it), ESEAL_SUB_HASH_FAILURE);
+	eseal_report_free(r);
+	eseal_buf_free(&cms);
+	/* signed attributes altered after signing */
+	CHECK_OK(make_cms(h, 1, h, &cms));
+	for (size_t i = 0; i + 32 <= cms.len; i++)
+		if (!memcmp(cms.data + i, h, 32)) {
+			cms.data[i + 31] ^= 1;
+			break;
+		}
+	it = verify_as_sign("cms-attr.ofd", &cms, &r);
+	REQUIRE(it);
+	FAILED(it, "cms_signature");
+	eseal_report_free(r);
+	eseal_buf_free(&cms);
+	eseal_buf_free(&x);
+}
+
 TESTS(T(test_fixtures_crypto_valid), T(test_fixture_keyword_invalid), T(test_fixtures_unsigned),
       T(test_sign_at_verifies), T(test_two_signatures_and_lock), T(test_cert_list_digests), T(test_sign_after_third_party),
       T(test_refusals_leave_no_output),
       T(test_keyword_placement), T(test_perforation), T(test_invisible_and_several),
       T(test_tamper_page_byte), T(test_tamper_added_file_and_page), T(test_tamper_seal_and_value),
       T(test_tamper_duplicate_entry), T(test_tamper_dtd), T(test_tamper_dotdot_resigned),
-      T(test_unsigned_annotations_warned))
+      T(test_unsigned_annotations_warned), T(test_cms_sign_variants))

@@ -96,6 +96,17 @@ static void test_revisions(void)
 	eseal_pdf *pdf = open_fixture("incremental-1.pdf");
 	REQUIRE(pdf);
 	CHECK_EQ_INT(eseal_pdf_revision_end(pdf, 0), 763); /* the original minimal.pdf */
+	/* the newest section is the one the last startxref names */
+	uint64_t sx;
+	int sx_stream;
+	eseal_pdf_revision rv;
+	CHECK_OK(eseal_pdf_startxref(pdf, &sx, &sx_stream));
+	CHECK_OK(eseal_pdf_revision_get(pdf, 2, &rv));
+	CHECK_EQ_INT(sx, rv.xref_offset);
+	CHECK(!sx_stream);
+	size_t flen;
+	const uint8_t *fd = eseal_pdf_data(pdf, &flen);
+	CHECK(sx + 4 < flen && !memcmp(fd + sx, "xref", 4));
 	/* the first revision's content says Potato, the last one Salad */
 	int found_old = 0, found_new = 0;
 	for (uint32_t n = 1; n < eseal_pdf_object_count(pdf); n++) {
@@ -124,10 +135,55 @@ static void test_revisions(void)
 	eseal_pdf_free(pdf);
 }
 
+/* Every signature of the signed fixtures covers exactly one revision:
+ * its /ByteRange ends where a revision ends. */
+static void test_signed_revisions(void)
+{
+	SKIP_IF_NO_SHARED();
+	static const char *const names[] = { "digitally-signed.pdf", "minimal-signed-restricted.pdf", "prefilled_f1040.pdf" };
+	for (size_t i = 0; i < 3; i++) {
+		eseal_pdf *pdf = open_fixture(names[i]);
+		CHECK(pdf != NULL);
+		if (!pdf)
+			continue;
+		size_t len;
+		const uint8_t *d = eseal_pdf_data(pdf, &len);
+		const uint8_t *br = memmem(d, len, "/ByteRange", 10);
+		REQUIRE(br);
+		char tmp[128];
+		size_t k = (size_t)(len - (size_t)(br - d)) < sizeof tmp - 1 ? (size_t)(len - (size_t)(br - d)) : sizeof tmp - 1;
+		memcpy(tmp, br, k);
+		tmp[k] = 0;
+		unsigned long long a, b, c, e;
+		REQUIRE(sscanf(tmp, "/ByteRange [ %llu %llu %llu %llu", &a, &b, &c, &e) == 4 ||
+			sscanf(tmp, "/ByteRange[ %llu %llu %llu %llu", &a, &b, &c, &e) == 4);
+		int match = 0;
+		for (size_t r = 0; r < eseal_pdf_revision_count(pdf); r++)
+			if (eseal_pdf_revision_end(pdf, r) == c + e)
+				match = 1;
+		if (!match)
+			fprintf(stderr, "  %s: ByteRange ends at %llu, no revision ends there\n", names[i], c + e);
+		CHECK(match);
+		eseal_pdf_free(pdf);
+	}
+}
+
 static void test_recovery(void)
 {
 	SKIP_IF_NO_SHARED();
-	eseal_pdf *pdf = open_fixture("bad-xref-entry.pdf");
+	/* linearized: the startxref names the first-page section, which
+	 * belongs to the one revision */
+	eseal_pdf *pdf = open_fixture("c-linearized.pdf");
+	REQUIRE(pdf);
+	uint64_t sx;
+	int sx_stream;
+	eseal_pdf_revision rv;
+	CHECK_OK(eseal_pdf_startxref(pdf, &sx, &sx_stream));
+	CHECK_OK(eseal_pdf_revision_get(pdf, 0, &rv));
+	CHECK_EQ_INT(sx, rv.xref_offset);
+	eseal_pdf_free(pdf);
+
+	pdf = open_fixture("bad-xref-entry.pdf");
 	REQUIRE(pdf);
 	CHECK(eseal_pdf_recovered(pdf));
 	CHECK(eseal_pdf_warning_count(pdf) > 0);
@@ -188,9 +244,29 @@ static void test_encryption(void)
 		CHECK(eseal_pdf_val_get(eseal_pdf_trailer(pdf), "Encrypt") != NULL);
 		eseal_pdf_free(pdf);
 	}
-	eseal_pdf *pdf = open_fixture("minimal.pdf");
-	REQUIRE(pdf);
+	/* a file that needs a user password: refused with the reason */
+	const char *path = h_shared("fixtures/pdf/V4-aes.pdf");
+	eseal_buf raw = ESEAL_BUF_INIT;
+	REQUIRE(path && eseal_file_read(&raw, path, 0) == 0);
+	uint8_t *u = memmem(raw.data, raw.len, "/U <32c2", 8);
+	REQUIRE(u);
+	u[5] = '4'; /* a different /U: the empty password no longer matches */
+	eseal_pdf *pdf;
+	CHECK_OK(eseal_pdf_open(&pdf, raw.data, raw.len));
 	eseal_pdf_crypt_info ci;
+	CHECK_OK(eseal_pdf_crypt_info_get(pdf, &ci));
+	CHECK(ci.encrypted && !ci.empty_user_password);
+	CHECK(strstr(ci.reason, "password") != NULL);
+	size_t np;
+	CHECK(eseal_pdf_page_count(pdf, &np) == ESEAL_EUNSUPPORTED);
+	CHECK(strstr(eseal_error_last(), "password") != NULL);
+	eseal_text_doc *d = NULL;
+	CHECK(eseal_pdf_text(&d, pdf) != 0 && d == NULL);
+	eseal_pdf_free(pdf);
+	eseal_buf_free(&raw);
+
+	pdf = open_fixture("minimal.pdf");
+	REQUIRE(pdf);
 	CHECK_OK(eseal_pdf_crypt_info_get(pdf, &ci));
 	CHECK(!ci.encrypted);
 	eseal_pdf_free(pdf);
@@ -494,6 +570,44 @@ static void test_synthetic_fonts(void)
 	eseal_buf_free(&b);
 }
 
+/* A Form XObject placed with cm, drawing itself again (a loop). */
+static void test_synthetic_form(void)
+{
+	static const char page[] = "q 1 0 0 1 100 0 cm /Fm1 Do Q";
+	static const char form[] = "BT /F1 12 Tf 10 700 Td (Form) Tj ET /Fm1 Do";
+	char o4[256], o5[512];
+	snprintf(o4, sizeof o4, "<< /Length %zu >>\nstream\n%s\nendstream", strlen(page), page);
+	snprintf(o5, sizeof o5, "<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Fm1 5 0 R >> "
+		 "/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Length %zu >>\nstream\n%s\nendstream",
+		 strlen(form), form);
+	const char *objs[] = {
+		base_objs[0], base_objs[1],
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Fm1 5 0 R >> >> >>",
+		o4, o5,
+	};
+	eseal_buf b = ESEAL_BUF_INIT;
+	make_pdf(&b, objs, 5, NULL, 0);
+	eseal_pdf *pdf;
+	CHECK_OK(eseal_pdf_open(&pdf, b.data, b.len));
+	eseal_text_doc *d;
+	CHECK_OK(eseal_pdf_text(&d, pdf));
+	eseal_text_hit *h = NULL;
+	size_t n = 0;
+	CHECK_OK(eseal_text_find(d, "Form", &h, &n));
+	CHECK_EQ_INT(n, 1);
+	if (n)
+		CHECK(fabs(h[0].box.x - 110 * 25.4 / 72) < 0.01);
+	free(h);
+	int loop = 0;
+	for (size_t i = 0; i < eseal_pdf_warning_count(pdf); i++)
+		if (strstr(eseal_pdf_warning(pdf, i), "draws itself"))
+			loop = 1;
+	CHECK(loop);
+	eseal_text_doc_free(d);
+	eseal_pdf_free(pdf);
+	eseal_buf_free(&b);
+}
+
 static void test_xref_loop(void)
 {
 	eseal_buf b = ESEAL_BUF_INIT;
@@ -689,6 +803,7 @@ static void test_cli_text(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
 }
 
-TESTS(T(test_fixture_pages), T(test_revisions), T(test_recovery), T(test_encryption), T(test_text_fixtures),
-      T(test_page_boxes), T(test_placement_docs), T(test_filters), T(test_synthetic_ok), T(test_synthetic_fonts), T(test_xref_loop),
+TESTS(T(test_fixture_pages), T(test_revisions), T(test_signed_revisions), T(test_recovery), T(test_encryption), T(test_text_fixtures),
+      T(test_page_boxes), T(test_placement_docs), T(test_filters), T(test_synthetic_ok), T(test_synthetic_fonts), T(test_synthetic_form),
+      T(test_xref_loop),
       T(test_deep_nesting), T(test_flate_bomb), T(test_objstm_self), T(test_truncated), T(test_cli_text))

@@ -545,7 +545,7 @@ static void test_not_a_ca(void)
 	REQUIRE(maker && leaf);
 	X509 *x = X509_dup(leaf->x);
 	REQUIRE(x && X509_set_issuer_name(x, X509_get_subject_name(maker->x)));
-	X509_delete_ext(x, X509_get_ext_by_NID(x, NID_authority_key_identifier, -1));
+	X509_EXTENSION_free(X509_delete_ext(x, X509_get_ext_by_NID(x, NID_authority_key_identifier, -1)));
 	EVP_MD_CTX *m = NULL;
 	CHECK_OK(pki_sign_ctx(&m, mk));
 	REQUIRE(X509_sign_ctx(x, m) > 0);

@@ -9,6 +9,7 @@
  * written here too, independently of the server's code.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -271,6 +272,8 @@ static size_t user_count(void)
 }
 
 static eseal_auth_backend *store_backend;
+static eseal_kek *test_kek;
+static char store_url[512];
 
 /* with_store: users, sessions, keys and nonces in a fresh SQLite store */
 static void setup(int with_store)
@@ -279,10 +282,12 @@ static void setup(int with_store)
 	fake_now = time(NULL);
 	eseal_server_config cfg = { 0 };
 	if (with_store) {
-		char url[512];
+		char *url = store_url;
 		eseal_store *db;
-		snprintf(url, sizeof url, "sqlite:%s/eseal.db", h_tmpdir());
-		if (eseal_store_open(&db, url) || srv_auth_store_new(&store_backend, db)) {
+		snprintf(store_url, sizeof store_url, "sqlite:%s/eseal.db", h_tmpdir());
+		uint8_t kb[32] = { 7 };
+		if (eseal_store_open(&db, url) || eseal_kek_from_bytes(&test_kek, kb) ||
+		    srv_auth_store_new(&store_backend, db, test_kek)) {
 			fprintf(stderr, "cannot open %s: %s\n", url, eseal_error_last());
 			exit(1);
 		}
@@ -666,6 +671,16 @@ static void test_sessions(void)
 	CHECK(is_problem(&r, 401, "unauthorized"));
 	resp_free(&r);
 
+	/* a stale cookie does not stand in the way of logging in again */
+	snprintf(extra, sizeof extra, "Cookie: eseal_session=%064d\r\nContent-Type: application/json\r\n", 7);
+	REQUIRE(!http("POST", "/api/v1/login", extra, body, &r));
+	CHECK_EQ_INT(r.status, 200);
+	resp_free(&r);
+	snprintf(extra, sizeof extra, "Cookie: eseal_session=%064d\r\n", 7);
+	REQUIRE(!http("GET", "/api/v1/me", extra, NULL, &r));
+	CHECK(is_problem(&r, 401, "unauthorized"));
+	resp_free(&r);
+
 	/* expiry: the clock moves past the session's lifetime */
 	REQUIRE(!login("ap", ppass[P_AP], token, NULL));
 	snprintf(extra, sizeof extra, "Authorization: Bearer %s\r\n", token);
@@ -909,6 +924,12 @@ static void test_inprocess(void)
 	srv_req_free(&r);
 }
 
+static void *stopper(void *arg)
+{
+	eseal_server_stop(arg, 5);
+	return NULL;
+}
+
 static void test_bootstrap_and_stop(void)
 {
 	char pw[32];
@@ -922,14 +943,88 @@ static void test_bootstrap_and_stop(void)
 	CHECK_EQ_INT(eseal_server_bootstrap_admin(s2, pw, sizeof pw), 1);
 	CHECK_EQ_INT(strlen(pw), 24);
 	CHECK_EQ_INT(eseal_server_bootstrap_admin(s2, pw, sizeof pw), 0);
-	eseal_server_stop(s2, 1);
+
+	/* graceful stop: a request in flight is answered, new ones are refused */
+	int saved = port;
+	port = eseal_server_port(s2);
+	int fd = connect_server();
+	REQUIRE(fd >= 0);
+	const char *h = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			"Content-Type: application/json\r\nContent-Length: 27\r\n\r\n{\"name\":";
+	REQUIRE(!send_all(fd, h, strlen(h)));
+	usleep(200000);
+	pthread_t t;
+	REQUIRE(!pthread_create(&t, NULL, stopper, s2));
+	usleep(300000);
+	CHECK(connect_server() < 0);
+	REQUIRE(!send_all(fd, "\"x\",\"password\":\"y\"}", 19));
+	resp r;
+	REQUIRE(!read_resp(fd, &r));
+	close(fd);
+	CHECK(is_problem(&r, 401, "login-failed"));
+	resp_free(&r);
+	pthread_join(t, NULL);
+	port = saved;
 
 	eseal_server_stop(sv, 2);
 	sv = NULL;
+	if (store_backend) {
+		/* the API key secret is not in the database in the clear */
+		eseal_store *db;
+		eseal_stmt *st;
+		CHECK_OK(eseal_store_open(&db, store_url));
+		CHECK_OK(eseal_store_prepare(db, &st, "SELECT secret FROM api_keys WHERE key_id = ?1"));
+		CHECK_OK(eseal_stmt_bind_text(st, 1, api_key_id));
+		CHECK_EQ_INT(eseal_stmt_step(st), 1);
+		size_t len = 0;
+		const uint8_t *blob = eseal_stmt_blob(st, 0, &len);
+		CHECK(len > 32 && blob && !memmem(blob, len, api_secret, 8));
+		eseal_stmt_free(st);
+		eseal_store_close(db);
+	}
 	srv_auth_backend_free(store_backend);
 	store_backend = NULL;
-	resp r;
+	eseal_kek_free(test_kek);
+	test_kek = NULL;
 	CHECK(http("GET", "/healthz", NULL, NULL, &r) != 0); /* nobody listens any more */
+}
+
+static void test_status_store(void)
+{
+	char url[512];
+	eseal_store *db;
+	srv_status_store *st;
+	eseal_buf out = ESEAL_BUF_INIT;
+	snprintf(url, sizeof url, "sqlite:%s/eseal.db", h_tmpdir());
+	CHECK_OK(eseal_store_open(&db, url));
+	int64_t org;
+	CHECK_OK(eseal_store_query_int(db, &org, "INSERT INTO organisations (name, credit_code, created_at) "
+				       "VALUES ('o', 'o', 1) RETURNING id", ""));
+	long long now = (long long)time(NULL);
+	REQUIRE(eseal_store_run(db, "INSERT INTO seals (org_id, esid, name, type, status, valid_start, valid_end, "
+			       "created_at, updated_at) VALUES (?1, ?2, 'n', 1, 'valid', ?3, ?4, ?3, ?3)", "itii", org,
+			       "33010000000001", (int64_t)now, (int64_t)(now + 1000)) == 1);
+	REQUIRE(eseal_store_run(db, "INSERT INTO seals (org_id, esid, name, type, status, valid_start, valid_end, "
+			       "created_at, updated_at) VALUES (?1, ?2, 'n', 1, 'valid', ?3, ?4, ?3, ?3)", "itii", org,
+			       "33010000000002", (int64_t)(now - 2000), (int64_t)(now - 1000)) == 1);
+	CHECK_OK(srv_status_store_new(&st, url));
+	CHECK_OK(srv_status_store_lookup(st, "33010000000001", &out));
+	eseal_buf_cstr(&out);
+	CHECK(strstr((char *)out.data, "\"status\":\"valid\"") != NULL);
+	eseal_buf_clear(&out);
+	CHECK_OK(srv_status_store_lookup(st, "33010000000002", &out));
+	eseal_buf_cstr(&out);
+	CHECK(strstr((char *)out.data, "\"status\":\"expired\"") != NULL);
+	eseal_buf_clear(&out);
+	CHECK_EQ_INT(srv_status_store_lookup(st, "33019999999999", &out), ESEAL_ENOTFOUND);
+	/* a change by another connection is seen by the next query */
+	REQUIRE(eseal_store_run(db, "UPDATE seals SET status = 'lost' WHERE esid = ?1", "t", "33010000000001") == 1);
+	CHECK_OK(srv_status_store_lookup(st, "33010000000001", &out));
+	eseal_buf_cstr(&out);
+	CHECK(strstr((char *)out.data, "\"status\":\"lost\"") != NULL);
+	eseal_buf_free(&out);
+	srv_status_store_free(st);
+	eseal_store_close(db);
 }
 
 static void test_setup_memory(void)
@@ -946,4 +1041,4 @@ static void test_setup_store(void)
 #define SERVER_TESTS T(test_healthz), T(test_openapi), T(test_bad_requests), T(test_hmac), T(test_sessions), \
 	T(test_matrix), T(test_inprocess), T(test_bootstrap_and_stop)
 
-TESTS(T(test_password_hash), T(test_setup_memory), SERVER_TESTS, T(test_setup_store), SERVER_TESTS)
+TESTS(T(test_password_hash), T(test_status_store), T(test_setup_memory), SERVER_TESTS, T(test_setup_store), SERVER_TESTS)

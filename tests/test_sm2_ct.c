@@ -61,7 +61,7 @@ static int child(const char *mode)
 	eseal_sm2own_key *key;
 	POISON(d, 32);
 	rc |= eseal_sm2own_key_new(&key, d, NULL, NULL, 0);
-	for (int i = 0; i < 3 && rc == 0; i++) {
+	for (int i = 0; i < 2 && rc == 0; i++) {
 		rc |= eseal_sm2own_key_sign(key, e, rs);
 		UNPOISON(rs, 64);
 		rc |= eseal_sm2own_key_verify(key, e, rs);
@@ -83,7 +83,7 @@ static int run_under_valgrind(const char *mode, int expect)
 	snprintf(logopt, sizeof logopt, "--log-file=%s", log);
 	pid_t pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "valgrind", "-q", "--error-exitcode=99", "--track-origins=yes",
+		char *argv[] = { "valgrind", "-q", "--error-exitcode=99",
 				 logopt, (char *)self_path, "--child", (char *)mode, NULL };
 		execvp("valgrind", argv);
 		_exit(127);
@@ -114,8 +114,10 @@ static void test_keygen_sign_constant_time(void)
 {
 	if (system("valgrind --version >/dev/null 2>&1") != 0)
 		SKIP("valgrind not installed");
+	/* valgrind does not report ADX to the program, so this runs the
+	 * portable multiplier; the MULX path is straight-line assembly with no
+	 * branch or secret index, and bench_sm2_dudect times it. */
 	CHECK_EQ_INT(run_under_valgrind("auto", 0), 0);
-	CHECK_EQ_INT(run_under_valgrind("portable", 0), 0);
 }
 
 static int h_main(void);

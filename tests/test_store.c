@@ -3,6 +3,7 @@
  * statements, error mapping, transactions, settings, the key-encryption key
  * and backup/restore across backends.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -212,11 +213,16 @@ BOTH(transactions)
 
 static void bad_urls(void)
 {
+	NOT_IN_PG_RUN();
 	eseal_store *s = NULL;
 	CHECK_EQ_INT(eseal_store_open(&s, ""), ESEAL_EINVAL);
 	CHECK_EQ_INT(eseal_store_open(&s, "mysql://x/y"), ESEAL_EINVAL);
 	CHECK_EQ_INT(eseal_store_open(&s, "sqlite:"), ESEAL_EINVAL);
 	CHECK(eseal_store_open(&s, "sqlite:/nonexistent-dir/x/y.db") < 0);
+	char missing[512];
+	snprintf(missing, sizeof missing, "sqlite:%s/missing.db", h_tmpdir());
+	CHECK_EQ_INT(eseal_store_open_ex(&s, missing, ESEAL_STORE_MUST_EXIST), ESEAL_ENOTFOUND);
+	CHECK(access(missing + 7, F_OK) != 0);
 	CHECK(eseal_store_open(&s, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2") == ESEAL_EIO);
 	CHECK(s == NULL);
 	/* A file that is not a database. */
@@ -319,6 +325,81 @@ static void kek(int pg)
 	eseal_store_close(s);
 }
 BOTH(kek)
+
+typedef struct {
+	eseal_store_pool *pool;
+	int fails;
+} pool_arg;
+
+static void *pool_worker(void *arg)
+{
+	pool_arg *a = arg;
+	for (int i = 0; i < 20; i++) {
+		eseal_store *s = NULL;
+		if (eseal_store_pool_get(a->pool, &s)) {
+			a->fails++;
+			continue;
+		}
+		int64_t v = -1;
+		/* A transaction left open is rolled back by put. */
+		if (eseal_store_begin(s) ||
+		    eseal_store_run(s, "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+				    "WHERE key = 'counter'", "") != 1 ||
+		    eseal_store_commit(s) || eseal_store_query_int(s, &v, "SELECT 1", "") || v != 1)
+			a->fails++;
+		if (i % 5 == 0)
+			eseal_store_begin(s);
+		eseal_store_pool_put(a->pool, s);
+	}
+	return NULL;
+}
+
+static void pool(int pg)
+{
+	char url[1024];
+	eseal_store *s = tdb_open_url(pg, url, sizeof url);
+	CHECK_OK(eseal_store_setting_set(s, "counter", "0"));
+	eseal_store_pool *p = NULL;
+	CHECK_EQ_INT(eseal_store_pool_new(&p, url, 0), ESEAL_EINVAL);
+	CHECK_OK(eseal_store_pool_new(&p, url, 2));
+	pthread_t th[4];
+	pool_arg a[4];
+	for (int i = 0; i < 4; i++) {
+		a[i].pool = p;
+		a[i].fails = 0;
+		REQUIRE(pthread_create(&th[i], NULL, pool_worker, &a[i]) == 0);
+	}
+	int fails = 0;
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		fails += a[i].fails;
+	}
+	CHECK_EQ_INT(fails, 0);
+	eseal_store_pool_free(p);
+	char *v = NULL;
+	CHECK_OK(eseal_store_setting_get(s, "counter", &v));
+	CHECK_EQ_STR(v, "80");
+	free(v);
+	CHECK(eseal_store_pool_new(&p, "mysql://nope", 2) < 0);
+	eseal_store_close(s);
+}
+BOTH(pool)
+
+static void nonces(int pg)
+{
+	eseal_store *s = tdb_open(pg);
+	CHECK_OK(eseal_store_nonce_claim(s, "abc", 100, 10));
+	CHECK_EQ_INT(eseal_store_nonce_claim(s, "abc", 100, 50), ESEAL_EEXISTS);
+	CHECK_OK(eseal_store_nonce_claim(s, "def", 100, 50));
+	/* Expired values are forgotten. */
+	CHECK_OK(eseal_store_nonce_claim(s, "abc", 300, 100));
+	CHECK_EQ_INT(eseal_store_nonce_claim(s, "", 300, 100), ESEAL_EINVAL);
+	int64_t n = -1;
+	CHECK_OK(eseal_store_query_int(s, &n, "SELECT COUNT(*) FROM nonces", ""));
+	CHECK_EQ_INT(n, 1);
+	eseal_store_close(s);
+}
+BOTH(nonces)
 
 /* --- backup and restore --- */
 
@@ -476,5 +557,5 @@ BOTH(backup_same)
 static void backup_sqlite_to_pg(void) { backup_restore(0, 1); }
 static void backup_pg_to_sqlite(void) { backup_restore(1, 0); }
 
-TESTS(TB(migrations), TB(crud), TB(errors), TB(transactions), T(bad_urls), TB(kek),
+TESTS(TB(migrations), TB(crud), TB(errors), TB(transactions), T(bad_urls), TB(kek), TB(pool), TB(nonces),
       TB(backup_same), T(backup_sqlite_to_pg), T(backup_pg_to_sqlite))

@@ -12,5 +12,9 @@
 #include "report.h"
 #include "ses.h"
 #include "text.h"
+#include "ofd.h"
+#include "ofdsign.h"
+#include "pdf.h"
+#include "sample.h"
 
 #endif

@@ -101,6 +101,19 @@ const eseal_ofd_page *eseal_ofd_page_at(const eseal_ofd *d, size_t i);
 /* The page with this ID (NULL when absent). */
 const eseal_ofd_page *eseal_ofd_page_by_id(const eseal_ofd *d, const char *id);
 
+/* Annotations (Annotations.xml and each page's annotation file). They are
+ * outside every signature by design, so a verifier lists them per page. */
+typedef struct eseal_ofd_annot {
+	const char *page_id;  /* the Page ID they belong to */
+	const char *path;     /* canonical path of the page's annotation file */
+	const char *id, *type, *subtype; /* Annot attributes, NULL when absent */
+	int has_boundary;
+	eseal_box boundary;   /* Appearance@Boundary in mm */
+} eseal_ofd_annot;
+
+size_t eseal_ofd_annot_count(const eseal_ofd *d);
+const eseal_ofd_annot *eseal_ofd_annot_at(const eseal_ofd *d, size_t i);
+
 /* Document-wide resources (CommonData PublicRes and DocumentRes): fonts and
  * multimedia (images). Page-level resources are not listed. */
 enum { ESEAL_OFD_RES_FONT = 1, ESEAL_OFD_RES_MEDIA = 2 };

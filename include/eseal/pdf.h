@@ -6,7 +6,8 @@
  * mapping). Objects are parsed on demand from the cross-reference data and
  * stay owned by the document: values returned here are valid until
  * eseal_pdf_free. Revisions are counted oldest first; revision i covers the
- * bytes [0, eseal_pdf_revision_end(pdf, i)).
+ * bytes [0, eseal_pdf_revision_end(pdf, i)). A document caches what it has
+ * read, so one handle must not be used by two threads at once.
  */
 #ifndef ESEAL_PDF_H
 #define ESEAL_PDF_H
@@ -43,7 +44,7 @@ int eseal_pdf_recovered(const eseal_pdf *pdf);
 
 /* ---- revisions (oldest first) ---- */
 typedef struct eseal_pdf_revision {
-	uint64_t xref_offset;   /* the revision's (main) cross-reference section */
+	uint64_t xref_offset;   /* the section its startxref names (an update's /Prev) */
 	uint64_t end;           /* offset just after its %%EOF line */
 	int xref_stream;        /* 1 when the section is an xref stream */
 } eseal_pdf_revision;
@@ -51,6 +52,10 @@ typedef struct eseal_pdf_revision {
 size_t eseal_pdf_revision_count(const eseal_pdf *pdf);
 int eseal_pdf_revision_get(const eseal_pdf *pdf, size_t i, eseal_pdf_revision *out);
 uint64_t eseal_pdf_revision_end(const eseal_pdf *pdf, size_t i);
+/* Where the newest cross-reference section starts (the /Prev of an update)
+ * and whether it is a stream (then an update must use one too). 0 and
+ * ESEAL_ENOTFOUND when the table was rebuilt by scanning. */
+int eseal_pdf_startxref(const eseal_pdf *pdf, uint64_t *off, int *is_stream);
 
 /* ---- values ---- */
 typedef enum eseal_pdf_type {

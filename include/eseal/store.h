@@ -17,6 +17,9 @@
  * databases serialise writers themselves: SQLite with BEGIN IMMEDIATE and a
  * busy timeout, PostgreSQL with row locks).
  *
+ * Results: SQLite steps through rows as it finds them; PostgreSQL reads a
+ * statement's whole result at the first step, so page big queries (LIMIT).
+ *
  * Transactions: an error inside a transaction dooms it on both backends
  * (PostgreSQL forces this; SQLite is made to behave the same): every later
  * statement fails until eseal_store_rollback().
@@ -48,6 +51,7 @@ typedef enum {
 
 /* Flags for eseal_store_open_ex. */
 #define ESEAL_STORE_NO_MIGRATE 1   /* open as is (tools, tests) */
+#define ESEAL_STORE_MUST_EXIST 2   /* SQLite: never create a new file */
 
 int eseal_store_open(eseal_store **out, const char *url);
 int eseal_store_open_ex(eseal_store **out, const char *url, int flags);
@@ -110,6 +114,24 @@ int eseal_store_begin_snapshot(eseal_store *s);
 int eseal_store_commit(eseal_store *s);
 int eseal_store_rollback(eseal_store *s);
 int eseal_store_in_tx(const eseal_store *s);
+
+/*
+ * A pool of connections for a threaded server: get hands a thread a store
+ * of its own (opening one when none is idle and fewer than max are open;
+ * waiting otherwise), put gives it back (rolling back a transaction left
+ * open). The pool itself is thread-safe; the stores it hands out are not.
+ */
+typedef struct eseal_store_pool eseal_store_pool;
+/* Opens (and migrates) one connection at once, so a bad URL fails here. */
+int eseal_store_pool_new(eseal_store_pool **out, const char *url, int max);
+int eseal_store_pool_get(eseal_store_pool *p, eseal_store **out);
+void eseal_store_pool_put(eseal_store_pool *p, eseal_store *s);
+/* Every store must have been put back. */
+void eseal_store_pool_free(eseal_store_pool *p);
+
+/* Replay protection: records a one-time value until expires_at; ESEAL_EEXISTS
+ * when it was already used and has not expired. Expired values are purged. */
+int eseal_store_nonce_claim(eseal_store *s, const char *value, int64_t expires_at, int64_t now);
 
 /* Settings: a small key/value table. get returns ESEAL_ENOTFOUND when unset
  * and a heap string otherwise (free()). */

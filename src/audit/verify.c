@@ -69,10 +69,15 @@ static int check_head(walk *w)
 {
 	eseal_audit_head *h = &w->heads[w->next];
 	uint8_t root[32];
+	w->r->heads++;
+	if (h->tree_size < 0) {
+		problem(w->r, -1, "a tree head has the impossible size %lld", (long long)h->tree_size);
+		w->next++;
+		return 0;
+	}
 	int ok = 1, rc = eseal_merkle_root(w->tree, (uint64_t)h->tree_size, root);
 	if (rc)
 		return rc;
-	w->r->heads++;
 	if (eseal_ct_memcmp(root, h->root, 32)) {
 		problem(w->r, -1, "signed tree head for size %lld does not match the entries "
 			"(an entry before it was changed, removed or reordered)", (long long)h->tree_size);

@@ -16,12 +16,13 @@
 
 #define DB_OPT { "db", 1, N_("database URL (sqlite:PATH or postgresql://...; default $ESEAL_DB)"), "URL" }
 
+/* Reading an audit log never creates a database by mistake. */
 static int open_db(const cli_args *a, const cli_opt *opts, eseal_store **s)
 {
 	const char *url = cli_db_url(cli_get(a, opts, "db"));
 	if (!url)
 		return cli_usage(_("--db is required (or set ESEAL_DB)"));
-	if (eseal_store_open(s, url))
+	if (eseal_store_open_ex(s, url, ESEAL_STORE_MUST_EXIST))
 		return cli_fail(cli_db_display(url));
 	return 0;
 }
@@ -53,7 +54,7 @@ static int audit_verify(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	int ex = cli_parse(argc, argv, opts, "verify --db URL [--key PUB.pem] [--json]",
+	int ex = cli_parse(argc, argv, opts, "--db URL [--key PUB.pem] [--json]",
 			   N_("Recompute the audit log's Merkle tree and check every signed tree head: "
 			      "exits 1 when any entry was changed, removed or reordered."), &a);
 	if (ex)
@@ -160,7 +161,7 @@ static int print_entry(const eseal_audit_entry *e, void *arg)
 static int audit_list(int argc, char **argv)
 {
 	cli_args a;
-	int ex = cli_parse(argc, argv, filter_opts, "list --db URL [--actor A] [--action X] [--object O] "
+	int ex = cli_parse(argc, argv, filter_opts, "--db URL [--actor A] [--action X] [--object O] "
 			   "[--since T] [--until T] [--after SEQ] [--limit N] [--desc] [--json]",
 			   N_("List audit log entries (100 by default; page with --after)."), &a);
 	if (ex)
@@ -184,7 +185,7 @@ static int audit_list(int argc, char **argv)
 static int audit_export(int argc, char **argv)
 {
 	cli_args a;
-	int ex = cli_parse(argc, argv, filter_opts, "export --db URL [--format csv|json] [--out FILE] [filters]",
+	int ex = cli_parse(argc, argv, filter_opts, "--db URL [--format csv|json] [--out FILE] [filters]",
 			   N_("Export audit log entries as CSV (RFC 4180) or JSON lines."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;
@@ -223,7 +224,7 @@ static int audit_sign_head(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	int ex = cli_parse(argc, argv, opts, "sign-head --db URL --key KEY.pem [--pass-file F] [--json]",
+	int ex = cli_parse(argc, argv, opts, "--db URL --key KEY.pem [--pass-file F] [--json]",
 			   N_("Sign a tree head for the log's current size (publish it somewhere the "
 			      "database's administrators cannot rewrite)."), &a);
 	if (ex)
@@ -279,7 +280,7 @@ static int audit_note(int argc, char **argv)
 		{ 0 }
 	};
 	cli_args a;
-	int ex = cli_parse(argc, argv, opts, "note --db URL --actor NAME --action ACTION [--object O] [--details JSON]",
+	int ex = cli_parse(argc, argv, opts, "--db URL --actor NAME --action ACTION [--object O] [--details JSON]",
 			   N_("Record an operator's action done outside the service (role \"operator\")."), &a);
 	if (ex)
 		return ex < 0 ? 0 : ex;

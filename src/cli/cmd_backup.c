@@ -62,7 +62,7 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage(_("unexpected argument '%s'"), a.pos[0]);
 	eseal_store *s = NULL;
 	int64_t n = 0;
-	if (eseal_store_open(&s, url))
+	if (eseal_store_open_ex(&s, url, ESEAL_STORE_MUST_EXIST))
 		return cli_fail(cli_db_display(url));
 	if (eseal_store_backup(s, out) || eseal_audit_size(s, &n)) {
 		ex = cli_fail(out);

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "eseal/ofdsign.h"
 #include "eseal/picture.h"
+#include "eseal/sample.h"
 #include "seal_show.h"
 
 static const cli_opt opts[] = {
@@ -51,6 +53,60 @@ static int issue(demo *d, eseal_ca *ca, eseal_cert_role role, const char *org, c
 	if (!rc) rc = step(eseal_ca_issue(ca, &rq, *key, cert), "certificate issue");
 	if (!rc) rc = step(eseal_cert_save_pem(*cert, at(d, certfile)), certfile);
 	if (!rc) rc = step(eseal_key_save(*key, at(d, keyfile), d->pass, strlen(d->pass)), keyfile);
+	return rc;
+}
+
+/* Writes sample.ofd, signs it into signed.ofd (a seal over party A's name on
+ * page 1, and a cross-page seal over every page) and verifies it. */
+static int demo_ofd(demo *d, const uint8_t *seal, size_t seal_len, const eseal_cert *signer,
+		    const eseal_key *key, int json)
+{
+	char in[4096], out[4096];
+	snprintf(in, sizeof in, "%s", at(d, "sample.ofd"));
+	snprintf(out, sizeof out, "%s", at(d, "signed.ofd"));
+	eseal_sample_opts so = { 0 };
+	so.pages = 3;
+	int rc = step(eseal_sample_ofd(in, &so), "sample.ofd");
+	if (rc)
+		return rc;
+	eseal_placement pl[2] = { { 0 } };
+	pl[0].kind = ESEAL_PLACE_KEYWORD;
+	pl[0].keyword = "示例科技有限公司";
+	pl[0].occurrence = 1;
+	pl[1].kind = ESEAL_PLACE_PERFORATION;
+	pl[1].side = ESEAL_SIDE_RIGHT;
+	eseal_ofd_sign_opts o = { 0 };
+	o.seal = seal;
+	o.seal_len = seal_len;
+	o.signer = signer;
+	o.key = key;
+	o.places = pl;
+	o.nplaces = 2;
+	printf(_("\n$ eseal sign %s --seal seal.esl --keyword 示例科技有限公司 --occurrence 1 "
+		 "--perforation right --out %s\n"), in, out);
+	eseal_ofd_sign_result res = { 0 };
+	if ((rc = step(eseal_ofd_sign(in, out, &o, &res), "sign sample.ofd")))
+		return rc;
+	for (size_t i = 0; i < res.nplaced; i++)
+		printf(_("  stamp on page %d at %.1f %.1f mm (%.0f x %.0f mm)%s\n"), res.placed[i].page,
+		       res.placed[i].boundary.x, res.placed[i].boundary.y, res.placed[i].boundary.w,
+		       res.placed[i].boundary.h, res.placed[i].has_clip ? _(", cross-page slice") : "");
+	eseal_ofd_sign_result_free(&res);
+	printf("\n$ eseal verify %s --trust %s/ca.pem\n", out, d->dir);
+	eseal_trust *t = NULL;
+	eseal_report *r = NULL;
+	if ((rc = step(eseal_trust_new(&t), "trust")) ||
+	    (rc = step(eseal_trust_add_file(t, at(d, "ca.pem")), "ca.pem")) ||
+	    (rc = step(eseal_ofd_verify(out, t, &r), "verify signed.ofd")))
+		goto done;
+	if ((rc = print_report(r, json)))
+		goto done;
+	rc = exit_for_indication(eseal_report_overall(r));
+	if (rc)
+		cli_err(_("the signed demo OFD did not verify"));
+done:
+	eseal_report_free(r);
+	eseal_trust_free(t);
 	return rc;
 }
 
@@ -165,6 +221,8 @@ int cmd_demo(int argc, char **argv)
 		cli_err(_("the demo seal did not verify"));
 		goto done;
 	}
+	if ((rc = demo_ofd(&d, b.data, b.len, signer, skey, cli_has(&a, opts, "json"))))
+		goto done;
 	printf(_("\nWrote in %s:\n"), d.dir);
 	const char *files[][2] = {
 		{ "ca.pem", N_("trust anchor: root and issuing CA certificates") },
@@ -175,6 +233,8 @@ int cmd_demo(int argc, char **argv)
 		{ "signer.key", N_("signer private key, encrypted") },
 		{ "seal.png", N_("seal picture, 42 mm") },
 		{ "seal.esl", N_("the electronic seal (SESeal V4)") },
+		{ "sample.ofd", N_("a 3-page sample contract (OFD)") },
+		{ "signed.ofd", N_("the contract signed: a seal on page 1 and a cross-page seal") },
 		{ "passphrase", N_("passphrase of the demo keys (keep it secret)") },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)

@@ -182,14 +182,26 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	eseal_store *db = NULL;
+	eseal_kek *kek = NULL;
 	eseal_auth_backend *auth = NULL;
 	srv_status_store *status = NULL;
 	eseal_server *sv = NULL;
+	char *pass = NULL;
 	if (eseal_store_open(&db, db_url))
 		return cli_fail(db_url);
-	if (srv_auth_store_new(&auth, db)) {
+	/* the key-encryption key for secrets in the database comes from the
+	 * same passphrase as the CA keys */
+	if ((ex = ca_passphrase(dir, cli_get(&a, opts, "pass-file"), 0, &pass))) {
 		eseal_store_close(db);
-		return cli_fail(NULL);
+		return ex;
+	}
+	int rc = eseal_kek_from_passphrase(&kek, db, pass, strlen(pass));
+	cli_pass_free(pass);
+	if (rc || srv_auth_store_new(&auth, db, kek)) {
+		ex = cli_fail(db_url);
+		eseal_store_close(db);
+		eseal_kek_free(kek);
+		return ex;
 	}
 	if (srv_status_store_new(&status, db_url)) {
 		ex = cli_fail(NULL);
@@ -229,5 +241,6 @@ out:
 	eseal_server_stop(sv, 10);
 	srv_status_store_free(status);
 	srv_auth_backend_free(auth);
+	eseal_kek_free(kek);
 	return ex;
 }

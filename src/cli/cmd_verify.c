@@ -62,6 +62,12 @@ int cmd_verify(int argc, char **argv)
 		rc = cli_fail(path);
 		goto done;
 	}
+	if (memcmp(m, "PK\x03\x04", 4) && eseal_report_count(r) == 1 &&
+	    !strcmp(eseal_item_id(eseal_report_get(r, 0)), "package")) {
+		cli_err(_("%s: not an OFD or PDF document"), path);
+		rc = EXIT_INPUT;
+		goto done;
+	}
 	if ((rc = print_report(r, cli_has(&a, opts, "json"))))
 		goto done;
 	if (eseal_report_count(r) == 0) {

@@ -33,6 +33,7 @@ void eseal_ofd_free(eseal_ofd *d)
 		free(d->page_tpls[i]);
 	}
 	free(d->pages);
+	free(d->pages_by_id);
 	free(d->page_tpls);
 	for (size_t i = 0; i < d->ntpls; i++) {
 		free(d->tpls[i].id);
@@ -42,6 +43,7 @@ void eseal_ofd_free(eseal_ofd *d)
 	free(d->doc_root);
 	free(d->annots_path);
 	ofd_res_free(d);
+	ofd_annots_free(d);
 	ofd_zip_close(d);
 	free(d);
 }
@@ -135,6 +137,33 @@ static int page_scan(eseal_ofd *d, size_t i)
 	}
 	eseal_buf_free(&ids);
 	xmlFreeDoc(x);
+	return rc;
+}
+
+static int cmp_page_id(const void *a, const void *b, void *ctx)
+{
+	const eseal_ofd *d = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(d->pages[x].id, d->pages[y].id);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Sorts the pages by ID for lookups; two pages with one ID make every
+ * StampAnnot PageRef to it ambiguous, which a verifier must hear about. */
+static int index_pages(eseal_ofd *d)
+{
+	int rc = 0;
+	d->pages_by_id = malloc((d->npages ? d->npages : 1) * sizeof *d->pages_by_id);
+	if (!d->pages_by_id)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < d->npages; i++)
+		d->pages_by_id[i] = i;
+	qsort_r(d->pages_by_id, d->npages, sizeof *d->pages_by_id, cmp_page_id, d);
+	for (size_t i = 1; i < d->npages && rc == 0; i++) {
+		const eseal_ofd_page *a = &d->pages[d->pages_by_id[i - 1]], *b = &d->pages[d->pages_by_id[i]];
+		if (strcmp(a->id, b->id) == 0)
+			rc = ofd_anomaly(d, "pages %d and %d have the same ID \"%s\"", a->index, b->index, a->id);
+	}
 	return rc;
 }
 
@@ -255,6 +284,8 @@ static int read_document(eseal_ofd *d)
 	}
 	if (rc == 0 && d->npages == 0)
 		rc = ofd_anomaly(d, "%s: the document has no pages", d->doc_root);
+	if (rc == 0)
+		rc = index_pages(d);
 	xmlFreeDoc(x);
 	return rc;
 }
@@ -296,6 +327,8 @@ static int open_common(eseal_ofd **out, eseal_ofd *d, const char *path)
 		rc = read_ofd_xml(d);
 	if (rc == 0)
 		rc = read_document(d);
+	if (rc == 0)
+		rc = ofd_annots_read(d);
 	if (rc == 0)
 		rc = ofd_sigs_read(d);
 	if (rc) {
@@ -345,9 +378,17 @@ const eseal_ofd_page *eseal_ofd_page_at(const eseal_ofd *d, size_t i)
 
 const eseal_ofd_page *eseal_ofd_page_by_id(const eseal_ofd *d, const char *id)
 {
-	for (size_t i = 0; id && i < d->npages; i++)
-		if (strcmp(d->pages[i].id, id) == 0)
-			return &d->pages[i];
+	size_t lo = 0, hi = d->pages_by_id && id ? d->npages : 0;
+	/* The first page with this ID in document order when IDs repeat. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->pages[d->pages_by_id[mid]].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->npages && d->pages_by_id && id && strcmp(d->pages[d->pages_by_id[lo]].id, id) == 0)
+		return &d->pages[d->pages_by_id[lo]];
 	return NULL;
 }
 

@@ -32,12 +32,15 @@ struct eseal_ofd {
 	char *annots_path;
 	eseal_ofd_page *pages;
 	size_t npages;
+	size_t *pages_by_id;     /* page indexes sorted by ID */
 	eseal_box default_box;   /* CommonData PageArea/PhysicalBox */
 	struct ofd_tpl *tpls;    /* CommonData TemplatePage list */
 	size_t ntpls;
 	char **page_tpls;        /* per page: space-separated template IDs, or NULL */
 	eseal_ofd_res *res;      /* res.c */
 	size_t nres;
+	eseal_ofd_annot *annots; /* annots.c */
+	size_t nannots;
 
 	/* signatures (sigs.c) */
 	char *sigs_path;
@@ -96,6 +99,10 @@ const char *ofd_tpl_path(const eseal_ofd *d, const char *id, size_t idlen);
 /* res.c: reads one PublicRes/DocumentRes file (canonical path). */
 int ofd_res_read(eseal_ofd *d, const char *path);
 void ofd_res_free(eseal_ofd *d);
+
+/* annots.c: reads Annotations.xml (d->annots_path) and the page files. */
+int ofd_annots_read(eseal_ofd *d);
+void ofd_annots_free(eseal_ofd *d);
 
 /* sigs.c */
 int ofd_sigs_read(eseal_ofd *d);

@@ -11,8 +11,8 @@
  * standard would stack the glyphs; producers that omit it rely on font
  * advances). Font files are never read: boxes are em boxes (an ascent of
  * 0.86 em, a descent of 0.14 em), wide for CJK and half wide for the rest
- * unless DeltaX says narrower. Rotated text and glyphs off the page are
- * left out.
+ * unless DeltaX says narrower. Rotated text, text in an empty Boundary and
+ * glyphs off the page are left out.
  * This file must never allocate from a count written in the file without
  * capping it by the number of characters.
  */
@@ -105,8 +105,10 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 	eseal_box bnd;
 	int ok = ofd_box(s, &bnd) == 0;
 	free(s);
-	if (!ok)
-		return 0; /* an object without a place cannot be placed */
+	/* No place, or an empty box (used to hide metadata as text): nothing
+	 * a reader sees. */
+	if (!ok || bnd.w == 0 || bnd.h == 0)
+		return 0;
 	ctm m = { 1, 0, 0, 1, 0, 0 };
 	s = ofd_xml_attr(obj, "CTM");
 	if (s && parse_ctm(s, &m) != 0)

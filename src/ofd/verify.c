@@ -289,6 +289,9 @@ static void sig_facts(const eseal_ofd *d, const eseal_ofd_sig *s, eseal_report_i
 				s->provider_version ? " " : "", s->provider_version ? s->provider_version : "");
 	if (s->signature_date_time)
 		eseal_item_fact(it, "signature_date_time", "%s", s->signature_date_time);
+	if (s->signature_method)
+		eseal_item_fact(it, "sign_method", "%s", s->signature_method);
+	eseal_item_fact(it, "digest_method", "%s", s->check_method ? s->check_method : "(absent: SM3)");
 	name_list files = { ESEAL_BUF_INIT, 0 };
 	for (size_t i = 0; i < s->nrefs; i++)
 		list_add(&files, s->refs[i].path ? s->refs[i].path : s->refs[i].file_ref);

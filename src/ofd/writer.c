@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <zip.h>
 
@@ -43,6 +45,29 @@ static int add_buffer(zip_t *za, const char *name, const uint8_t *data, size_t l
 	}
 	zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
 	return 0;
+}
+
+/* A document is not a secret: the mode of the file it replaces, else
+ * 0666 less the umask; and on disk before the rename. */
+static int finish_file(const char *tmp, const char *out)
+{
+	struct stat st;
+	mode_t mode;
+	if (stat(out, &st) == 0) {
+		mode = st.st_mode & 0777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+	int fd = open(tmp, O_RDONLY);
+	if (fd < 0)
+		return eseal_error_set(ESEAL_EIO, "%s: %s", tmp, strerror(errno));
+	int rc = 0;
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
+		rc = eseal_error_set(ESEAL_EIO, "%s: %s", tmp, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 int ofd_write_package(const eseal_ofd *d, const char *out, const ofd_new_file *files,
@@ -122,6 +147,8 @@ int ofd_write_package(const eseal_ofd *d, const char *out, const ofd_new_file *f
 	} else if (rc) {
 		zip_discard(dst);
 	}
+	if (rc == 0)
+		rc = finish_file(tmp, out);
 	if (rc == 0 && rename(tmp, out) != 0)
 		rc = eseal_error_set(ESEAL_EIO, "%s: %s", out, strerror(errno));
 	if (rc)

@@ -162,7 +162,7 @@ static int find_cdir(eseal_ofd *d, uint64_t *cd_start, uint64_t *cd_size, uint64
 	const uint8_t *e = tail + at;
 	uint64_t eocd = tbase + (uint64_t)at;
 	*zip_end = eocd + 22 + le16(e + 20);
-	if (le16(e + 4) != 0 || le16(e + 6) != 0) {
+	if (le16(e + 4) != 0 || le16(e + 6) != 0 || le16(e + 8) != le16(e + 10)) {
 		free(tail);
 		return eseal_error_set(ESEAL_EUNSUPPORTED, "zip: multi-part archives are not supported");
 	}

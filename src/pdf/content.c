@@ -46,6 +46,9 @@ typedef struct interp {
 	double cur_x, cur_y, start_x, start_y; /* user space */
 } interp;
 
+static int run(pdf_text_ctx *c, const uint8_t *p, size_t n, const eseal_pdf_val *resources,
+	       const double ctm[6], const gstate *from);
+
 void pdf_mat_mul(const double a[6], const double b[6], double o[6])
 {
 	double r[6];
@@ -314,7 +317,7 @@ static void run_form(interp *in, const char *name)
 		return;
 	}
 	c->xobj_stack[c->xobj_depth++] = xo;
-	pdf_content_run(c, b.data ? b.data : (const uint8_t *)"", b.len, r, m);
+	run(c, b.data ? b.data : (const uint8_t *)"", b.len, r, m, &in->gs);
 	c->xobj_depth--;
 	eseal_buf_free(&b);
 }
@@ -550,14 +553,25 @@ static void operator(interp *in, pdf_lex *lx, const pdf_tok *t)
 int pdf_content_run(pdf_text_ctx *c, const uint8_t *p, size_t n, const eseal_pdf_val *resources,
 		    const double ctm[6])
 {
+	return run(c, p, n, resources, ctm, NULL);
+}
+
+/* A Form XObject starts from the graphics state current at its Do. */
+static int run(pdf_text_ctx *c, const uint8_t *p, size_t n, const eseal_pdf_val *resources,
+	       const double ctm[6], const gstate *from)
+{
 	interp in;
 	pdf_arena a = { 0 };
 	memset(&in, 0, sizeof in);
 	in.c = c;
 	in.res = resources;
+	if (from)
+		in.gs = *from;
 	memcpy(in.gs.ctm, ctm, sizeof in.gs.ctm);
-	in.gs.th = 1;
-	in.gs.lw = 1;
+	if (!from) {
+		in.gs.th = 1;
+		in.gs.lw = 1;
+	}
 	memcpy(in.tm, ident, sizeof in.tm);
 	memcpy(in.tlm, ident, sizeof in.tlm);
 	in.stack = malloc(MAX_GSTACK * sizeof *in.stack);

@@ -370,8 +370,8 @@ static int has_crypt_filter(const eseal_pdf_val *filters)
 
 int pdf_decode_stream(eseal_pdf *pdf, const eseal_pdf_val *st, size_t max, eseal_buf *out)
 {
-	const uint8_t *p;
-	size_t n;
+	const uint8_t *p = NULL;
+	size_t n = 0;
 	int rc;
 	if ((rc = pdf_stream_raw(pdf, st, &p, &n)))
 		return rc;

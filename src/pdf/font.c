@@ -223,9 +223,11 @@ int pdf_font_load(eseal_pdf *pdf, const eseal_pdf_val *d, pdf_font **out)
 			const char *n = (const char *)enc->u.s.p;
 			f->identity = !strcmp(n, "Identity-H") || !strcmp(n, "Identity-V");
 			f->ucs2 = strstr(n, "UCS2") || strstr(n, "UTF16");
-			f->vertical = n[strlen(n) - 1] == 'V';
-			if (!f->identity && !f->ucs2)
-				f->identity = 1; /* other predefined CMaps: best effort, 2 bytes */
+			f->euc = strstr(n, "EUC") || strstr(n, "GBK") || strstr(n, "GB-") || strstr(n, "RKSJ");
+			f->vertical = n[0] && n[strlen(n) - 1] == 'V';
+			/* other predefined CMaps are not built in: their codes are
+			 * split by the ToUnicode codespace (or the EUC rule), and
+			 * CIDs are unknown, so widths fall back to /DW */
 		} else if (enc && enc->type == ESEAL_PDF_STREAM) {
 			f->encoding = load_cmap(pdf, enc);
 			if (!f->encoding)
@@ -291,30 +293,35 @@ int pdf_font_next(const pdf_font *f, const uint8_t *s, size_t n, pdf_glyph *g)
 		return 1;
 	}
 	int len;
-	uint32_t cid;
+	uint32_t cid = 0;
+	int known_cid = 1;
 	if (f->encoding) {
 		len = pdf_cmap_code_len(f->encoding, s, n);
-		if (len < 1)
-			len = 1;
-		uint32_t code = 0;
-		for (int i = 0; i < len; i++)
-			code = code << 8 | s[i];
-		g->code = code;
+	} else if (f->identity || f->ucs2) {
+		len = 2;
+	} else {
+		known_cid = 0;
+		if (f->tounicode && f->tounicode->nspace > 0)
+			len = pdf_cmap_code_len(f->tounicode, s, n);
+		else if (f->euc)
+			len = s[0] <= 0x80 ? 1 : 2;
+		else
+			len = 2;
+	}
+	if (len < 1)
+		len = 1;
+	if ((size_t)len > n)
+		len = (int)n;
+	uint32_t code = 0;
+	for (int i = 0; i < len; i++)
+		code = code << 8 | s[i];
+	g->code = code;
+	g->nbytes = len;
+	if (f->encoding) {
 		int64_t c = pdf_cmap_cid(f->encoding, code);
 		cid = c < 0 ? 0 : (uint32_t)c;
-	} else {
-		len = n >= 2 ? 2 : 1;
-		g->code = len == 2 ? (uint32_t)s[0] << 8 | s[1] : s[0];
-		cid = g->code;
-	}
-	g->nbytes = len;
-	if (f->tounicode && f->tounicode->nspace > 0 && !f->encoding && !f->ucs2) {
-		/* the ToUnicode codespace may say how long codes are */
-		int l2 = pdf_cmap_code_len(f->tounicode, s, n);
-		if (l2 >= 1 && l2 != len && f->tounicode->nspace == 1 && !f->identity) {
-			len = l2;
-			g->nbytes = len;
-		}
+	} else if (f->identity) {
+		cid = code;
 	}
 	if (f->tounicode)
 		g->ncp = pdf_cmap_unicode(f->tounicode, g->code, g->cp, 8);
@@ -322,6 +329,6 @@ int pdf_font_next(const pdf_font *f, const uint8_t *s, size_t n, pdf_glyph *g)
 		g->cp[0] = g->code;
 		g->ncp = 1;
 	}
-	g->w = (f->ucs2 ? f->dw : cid_width(f, cid)) / 1000.0;
+	g->w = (f->ucs2 || !known_cid ? f->dw : cid_width(f, cid)) / 1000.0;
 	return len;
 }

@@ -448,7 +448,7 @@ int eseal_pdf_object_at(eseal_pdf *pdf, size_t rev, uint32_t num, const eseal_pd
 	*out = &null_val;
 	if (rev >= pdf->nrevs)
 		return eseal_error_set(ESEAL_EINVAL, "no revision %zu (the file has %zu)", rev, pdf->nrevs);
-	if (rev == pdf->nrevs - 1 || pdf->recovered)
+	if (rev == pdf->nrevs - 1 || !pdf->nsecs)
 		return eseal_pdf_object(pdf, num, out);
 	/* sections are newest first; skip those belonging to later revisions */
 	uint64_t end = pdf->revs[rev].end;
@@ -543,6 +543,17 @@ int eseal_pdf_revision_get(const eseal_pdf *pdf, size_t i, eseal_pdf_revision *o
 	*out = pdf->revs[i];
 	return 0;
 }
+int eseal_pdf_startxref(const eseal_pdf *pdf, uint64_t *off, int *is_stream)
+{
+	*off = 0;
+	*is_stream = 0;
+	if (!pdf->nsecs)
+		return eseal_error_set(ESEAL_ENOTFOUND, "no cross-reference section (the table was rebuilt by scanning)");
+	*off = pdf->secs[0].off;
+	*is_stream = pdf->secs[0].is_stream;
+	return 0;
+}
+
 uint64_t eseal_pdf_revision_end(const eseal_pdf *pdf, size_t i)
 {
 	return i < pdf->nrevs ? pdf->revs[i].end : 0;

@@ -97,7 +97,7 @@ static int objstm_open(eseal_pdf *pdf, uint32_t stmnum, pdf_objstm **out)
 
 int pdf_objstm_get(eseal_pdf *pdf, uint32_t stmnum, uint32_t idx, uint32_t num, eseal_pdf_val **out)
 {
-	pdf_objstm *o;
+	pdf_objstm *o = NULL;
 	int rc = objstm_open(pdf, stmnum, &o);
 	if (rc)
 		return rc;

@@ -22,7 +22,7 @@ int pdf_recover_scan(eseal_pdf *pdf)
 	uint32_t maxnum = 0;
 	struct hit { uint32_t num; uint16_t gen; uint64_t off; } *hits = NULL;
 	/* object numbers far beyond what the file could hold are ignored */
-	uint64_t lim = (uint64_t)len * 4 > (1u << 20) ? (uint64_t)len * 4 : (1u << 20);
+	uint64_t lim = (uint64_t)len * 8 > (1u << 16) ? (uint64_t)len * 8 : (1u << 16);
 	if (lim > PDF_MAX_OBJECTS)
 		lim = PDF_MAX_OBJECTS;
 	size_t nhits = 0;

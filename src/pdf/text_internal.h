@@ -59,6 +59,7 @@ typedef struct pdf_font {
 	/* Type0 */
 	int identity;           /* Identity-H/V: code = CID, 2 bytes */
 	int ucs2;               /* predefined UCS2/UTF16 CMap: code is Unicode */
+	int euc;                /* predefined EUC/GBK-style CMap: 1 byte below 0x81 */
 	int vertical;
 	pdf_cmap *encoding;     /* embedded CMap */
 	struct { uint32_t lo, hi; double w; } *cidw;

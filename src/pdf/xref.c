@@ -207,7 +207,7 @@ int pdf_sections_to_table(eseal_pdf *pdf)
 		size = (uint64_t)sz->u.i;
 	/* a table far larger than the file could describe is an attack on
 	 * memory, not a document */
-	uint64_t lim = (uint64_t)pdf->len * 4 > (1u << 20) ? (uint64_t)pdf->len * 4 : (1u << 20);
+	uint64_t lim = (uint64_t)pdf->len * 8 > (1u << 16) ? (uint64_t)pdf->len * 8 : (1u << 16);
 	if (lim > PDF_MAX_OBJECTS)
 		lim = PDF_MAX_OBJECTS;
 	if (size > lim)
@@ -251,6 +251,9 @@ static int build_revisions(eseal_pdf *pdf)
 			if (s->end > r->end)
 				r->end = s->end;
 			s->end = r->end;
+			/* the section a startxref names is the newest of the group */
+			r->xref_offset = s->off;
+			r->xref_stream = s->is_stream;
 			continue;
 		}
 		eseal_pdf_revision *r = &pdf->revs[pdf->nrevs++];
@@ -318,7 +321,7 @@ static int check_offsets(eseal_pdf *pdf)
 
 int pdf_xref_load(eseal_pdf *pdf)
 {
-	uint64_t off;
+	uint64_t off = 0;
 	int rc = find_startxref(pdf, &off);
 	size_t cap = 0;
 	while (rc == 0) {

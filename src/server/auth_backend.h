@@ -72,9 +72,11 @@ struct eseal_auth_backend {
 /* The in-memory backend (tests, and `serve` until a store is configured). */
 int srv_auth_mem_new(eseal_auth_backend **out);
 /* A backend over the service's database (takes ownership of db). Users'
- * organisations are organisations.credit_code. */
+ * organisations are organisations.credit_code. With a key-encryption key
+ * (borrowed, may be NULL) API key secrets are stored wrapped. */
 struct eseal_store;
-int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db);
+struct eseal_kek;
+int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db, const struct eseal_kek *kek);
 /* Frees any backend (calls its close). */
 void srv_auth_backend_free(eseal_auth_backend *b);
 

@@ -7,6 +7,10 @@
  * Never store a session token (only its SM3) and never let a failed
  * statement leave a transaction open.
  *
+ * API key secrets must be readable by the server (HMAC is symmetric), so
+ * they cannot be hashed; with a KEK they are stored SM4-GCM wrapped, bound
+ * to their key id ("api-key:<id>").
+ *
  * Until the schema has columns for them, a user's role and the
  * "must change password" flag share users.roles ("reviewer" or
  * "reviewer must_change_password").
@@ -24,6 +28,7 @@
 typedef struct sb {
 	pthread_mutex_t mu;
 	eseal_store *db;
+	const eseal_kek *kek;        /* wraps API key secrets; NULL = stored as is */
 	unsigned inserts;
 } sb;
 
@@ -279,15 +284,26 @@ static int s_apikey_put(void *ctx, const srv_apikey *k)
 {
 	sb *b = ctx;
 	int64_t org;
+	char context[SRV_ID_MAX + 16];
+	eseal_buf wrapped = ESEAL_BUF_INIT;
+	const void *secret = k->secret;
+	size_t secret_len = sizeof k->secret;
+	snprintf(context, sizeof context, "api-key:%s", k->id);
+	if (b->kek) {
+		int rc = eseal_kek_wrap(b->kek, context, k->secret, sizeof k->secret, &wrapped);
+		if (rc)
+			return rc;
+		secret = wrapped.data;
+		secret_len = wrapped.len;
+	}
 	pthread_mutex_lock(&b->mu);
 	int rc = eseal_store_begin(b->db);
 	if (!rc)
 		rc = org_id(b, k->org, 1, &org);
 	if (!rc) {
 		int64_t n = eseal_store_run(b->db, "INSERT INTO api_keys (org_id, key_id, secret, roles, created_at, disabled) "
-					    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itbtii", org, k->id, k->secret,
-					    sizeof k->secret, srv_role_name(k->role), (int64_t)k->created,
-					    (int64_t)k->disabled);
+					    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itbtii", org, k->id, secret, secret_len,
+					    srv_role_name(k->role), (int64_t)k->created, (int64_t)k->disabled);
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc)
@@ -295,6 +311,7 @@ static int s_apikey_put(void *ctx, const srv_apikey *k)
 	else
 		eseal_store_rollback(b->db);
 	pthread_mutex_unlock(&b->mu);
+	eseal_buf_free(&wrapped);
 	return rc;
 }
 
@@ -320,9 +337,19 @@ static int s_apikey_get(void *ctx, const char *id, srv_apikey *out)
 			out->role = SRV_ROLE_API_CLIENT;
 			out->created = (time_t)eseal_stmt_int64(st, 3);
 			out->disabled = eseal_stmt_int64(st, 4) != 0;
-			if (len == sizeof out->secret && sec) {
+			rc = 0;
+			if (b->kek) {
+				char context[SRV_ID_MAX + 16];
+				eseal_buf plain = ESEAL_BUF_INIT;
+				snprintf(context, sizeof context, "api-key:%s", out->id);
+				rc = sec ? eseal_kek_unwrap(b->kek, context, sec, len, &plain) : ESEAL_EFORMAT;
+				if (!rc && plain.len == sizeof out->secret)
+					memcpy(out->secret, plain.data, plain.len);
+				else
+					rc = eseal_error_set(ESEAL_EFORMAT, "stored API key secret does not unwrap");
+				eseal_buf_free(&plain);
+			} else if (len == sizeof out->secret && sec) {
 				memcpy(out->secret, sec, len);
-				rc = 0;
 			} else {
 				rc = eseal_error_set(ESEAL_EFORMAT, "stored API key secret is damaged");
 			}
@@ -369,7 +396,7 @@ static void s_close(void *ctx)
 	free(b);
 }
 
-int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db)
+int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db, const struct eseal_kek *kek)
 {
 	eseal_auth_backend *a = calloc(1, sizeof *a);
 	sb *b = calloc(1, sizeof *b);
@@ -380,6 +407,7 @@ int srv_auth_store_new(eseal_auth_backend **out, struct eseal_store *db)
 	}
 	pthread_mutex_init(&b->mu, NULL);
 	b->db = db;
+	b->kek = kek;
 	a->ctx = b;
 	a->user_create = s_user_create;
 	a->user_update = s_user_update;

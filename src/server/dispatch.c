@@ -94,6 +94,11 @@ static int authenticate(srv_req *r)
 	}
 	if (rc == 0)
 		return 0;
+	/* a stale cookie must not lock a browser out of public routes (login) */
+	if (!hmac && !r->h.authorization && rc == ESEAL_EVERIFY && r->route && r->route->perm == SRV_P_PUBLIC) {
+		memset(&r->who, 0, sizeof r->who);
+		return 0;
+	}
 	if (hmac && rc == ESEAL_EDENIED)
 		srv_problem(r, 401, "replayed-nonce", "Unauthorized", "%s", eseal_error_last());
 	else if (rc == ESEAL_EEXPIRED)

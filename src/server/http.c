@@ -118,6 +118,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 			unsigned long long n = strtoull(cl, &end, 10);
 			if (*end || n > c->limit) {
 				char d[96];
+				c->too_big = 1; /* whatever MHD still hands us is dropped */
 				snprintf(d, sizeof d, "the body is larger than %zu bytes", c->limit);
 				return send_problem(mc, c, 413, "body-too-large", "Content Too Large", d);
 			}
@@ -209,7 +210,7 @@ int srv_http_start(srv_server *s)
 	int rc = parse_listen(s->cfg.listen, &ss, &sl);
 	if (rc)
 		return rc;
-	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	int threads = s->cfg.threads > 0 ? s->cfg.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -240,7 +241,13 @@ void srv_http_stop(srv_server *s, int grace_s)
 	struct MHD_Daemon *d = s->daemon;
 	if (!d)
 		return;
-	MHD_socket lfd = MHD_quiesce_daemon(d); /* no new connections from here */
+	/* no new connections from here. shutdown() takes the socket out of
+	 * the listening state so new clients are refused at once instead of
+	 * waiting in the backlog; the descriptor itself may only be closed
+	 * after MHD's threads are gone */
+	MHD_socket lfd = MHD_quiesce_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		shutdown(lfd, SHUT_RDWR);
 	for (int i = 0; i < grace_s * 100 && srv_metrics_inflight_now(s->metrics) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);

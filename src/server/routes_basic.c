@@ -79,10 +79,9 @@ static void reply_session(srv_req *r, const srv_user *u, int status)
 
 static void h_login(srv_req *r)
 {
-	/* verifies against a dummy hash for unknown users so timing does not
+	/* unknown names are checked against a dummy hash so timing does not
 	 * tell which names exist */
-	static const char dummy[] =
-		"$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	const char *dummy = r->srv->dummy_hash;
 	const char *name = jstr(r, "name"), *pw = jstr(r, "password");
 	srv_user u;
 	eseal_auth_backend *b = r->srv->auth;

@@ -117,6 +117,13 @@ int srv_server_init(srv_server *s, const eseal_server_config *cfg)
 	if ((rc = eseal_random(rnd, sizeof rnd)))
 		return rc;
 	srv_hex(s->id_prefix, rnd, sizeof rnd);
+	/* a hash of a random password at today's cost, so a login with an
+	 * unknown name takes as long as one with a wrong password */
+	char junk[25];
+	if ((rc = srv_password_random(junk, sizeof junk)) ||
+	    (rc = srv_password_hash(junk, strlen(junk), s->cfg.password_cost, s->dummy_hash, sizeof s->dummy_hash)))
+		return rc;
+	eseal_wipe(junk, sizeof junk);
 	if (cfg->static_dir) {
 		if (!realpath(cfg->static_dir, s->static_dir))
 			return eseal_error_set(ESEAL_EIO, "%s: no such directory", cfg->static_dir);

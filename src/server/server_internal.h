@@ -268,6 +268,7 @@ struct srv_server {
 	int has_static;
 	atomic_ulong request_seq;
 	char id_prefix[9];
+	char dummy_hash[SRV_PWHASH_MAX]; /* login checks unknown names against it (same cost) */
 	void *daemon;                /* struct MHD_Daemon * */
 	int port;
 };

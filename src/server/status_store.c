@@ -13,13 +13,22 @@
 #include "eseal/store.h"
 #include "server_internal.h"
 
+/* One thread's connection and its prepared query. */
+typedef struct reader {
+	eseal_store *db;
+	eseal_stmt *query;
+} reader;
+
 struct srv_status_store {
 	char *url;
 	pthread_key_t key;
-	pthread_mutex_t mu;          /* guards the list of connections */
-	eseal_store **all;
+	pthread_mutex_t mu;          /* guards the list of readers */
+	reader **all;
 	size_t nall, capall;
 };
+
+static const char query_sql[] =
+	"SELECT status, valid_start, valid_end, updated_at FROM seals WHERE esid = ?1";
 
 static void forget(void *p)
 {
@@ -48,8 +57,11 @@ void srv_status_store_free(srv_status_store *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nall; i++)
-		eseal_store_close(s->all[i]);
+	for (size_t i = 0; i < s->nall; i++) {
+		eseal_stmt_free(s->all[i]->query);
+		eseal_store_close(s->all[i]->db);
+		free(s->all[i]);
+	}
 	free(s->all);
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->mu);
@@ -57,41 +69,46 @@ void srv_status_store_free(srv_status_store *s)
 	free(s);
 }
 
-static eseal_store *thread_store(srv_status_store *s)
+static reader *thread_reader(srv_status_store *s)
 {
-	eseal_store *db = pthread_getspecific(s->key);
-	if (db)
-		return db;
-	if (eseal_store_open_ex(&db, s->url, ESEAL_STORE_NO_MIGRATE))
+	reader *r = pthread_getspecific(s->key);
+	if (r)
+		return r;
+	if (!(r = calloc(1, sizeof *r)))
 		return NULL;
+	if (eseal_store_open_ex(&r->db, s->url, ESEAL_STORE_NO_MIGRATE) ||
+	    eseal_store_prepare(r->db, &r->query, query_sql))
+		goto fail;
 	pthread_mutex_lock(&s->mu);
 	if (s->nall == s->capall) {
 		size_t nc = s->capall ? s->capall * 2 : 8;
-		eseal_store **p = realloc(s->all, nc * sizeof *p);
+		reader **p = realloc(s->all, nc * sizeof *p);
 		if (!p) {
 			pthread_mutex_unlock(&s->mu);
-			eseal_store_close(db);
-			return NULL;
+			goto fail;
 		}
 		s->all = p;
 		s->capall = nc;
 	}
-	s->all[s->nall++] = db;
+	s->all[s->nall++] = r;
 	pthread_mutex_unlock(&s->mu);
-	pthread_setspecific(s->key, db);
-	return db;
+	pthread_setspecific(s->key, r);
+	return r;
+fail:
+	eseal_stmt_free(r->query);
+	eseal_store_close(r->db);
+	free(r);
+	return NULL;
 }
 
 int srv_status_store_lookup(void *ctx, const char *esid, eseal_buf *out)
 {
 	srv_status_store *s = ctx;
-	eseal_store *db = thread_store(s);
-	eseal_stmt *st = NULL;
-	if (!db)
+	reader *rd = thread_reader(s);
+	if (!rd)
 		return eseal_error_set(ESEAL_EIO, "status store unavailable");
-	int rc = eseal_store_prepare(db, &st, "SELECT status, valid_start, valid_end, updated_at FROM seals WHERE esid = ?1");
-	if (!rc)
-		rc = eseal_stmt_bind_text(st, 1, esid);
+	eseal_stmt *st = rd->query;
+	int rc = eseal_stmt_bind_text(st, 1, esid);
 	if (!rc) {
 		rc = eseal_stmt_step(st);
 		if (rc == 1) {
@@ -108,6 +125,7 @@ int srv_status_store_lookup(void *ctx, const char *esid, eseal_buf *out)
 			rc = ESEAL_ENOTFOUND;
 		}
 	}
-	eseal_stmt_free(st);
+	/* ends the read transaction so the writer's changes are seen next time */
+	eseal_stmt_reset(st);
 	return rc;
 }

@@ -259,9 +259,10 @@ static int pg_step(eseal_stmt *base)
 			st->ran = 0;
 			return rc;
 		}
-		/* INSERT ... RETURNING counts its rows as changed too. */
+		/* INSERT ... RETURNING counts its rows as changed; a SELECT
+		 * changes nothing (as on SQLite). */
 		const char *n = PQcmdTuples(st->res);
-		base->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+		base->changes = n && *n && strncmp(PQcmdStatus(st->res), "SELECT", 6) ? strtoll(n, NULL, 10) : 0;
 	}
 	if (!st->res || PQresultStatus(st->res) != PGRES_TUPLES_OK)
 		return 0;

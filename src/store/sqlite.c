@@ -50,13 +50,14 @@ static int map_err(sqlite3 *db, int rc, const char *what)
 	return eseal_error_set(ESEAL_EIO, "sqlite: %s: %s", what, msg);
 }
 
-int store_sqlite_open(eseal_store *s, const char *path)
+int store_sqlite_open(eseal_store *s, const char *path, int create)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
 				 SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		rc = eseal_error_set(ESEAL_EIO, "sqlite: cannot open %s: %s", path,
+		rc = eseal_error_set(!create && (rc & 0xff) == SQLITE_CANTOPEN ? ESEAL_ENOTFOUND : ESEAL_EIO,
+				     "sqlite: cannot open %s: %s", path,
 				     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return rc;

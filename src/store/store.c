@@ -49,7 +49,7 @@ int eseal_store_open_ex(eseal_store **out, const char *url, int flags)
 		}
 		s->kind = ESEAL_DB_SQLITE;
 		s->ops = &store_sqlite_ops;
-		rc = store_sqlite_open(s, path);
+		rc = store_sqlite_open(s, path, !(flags & ESEAL_STORE_MUST_EXIST));
 	}
 	if (rc) {
 		free(s->url);

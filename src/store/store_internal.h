@@ -50,7 +50,7 @@ struct eseal_store {
 extern const store_ops store_sqlite_ops;
 extern const store_ops store_pg_ops;
 
-int store_sqlite_open(eseal_store *s, const char *path);
+int store_sqlite_open(eseal_store *s, const char *path, int create);
 int store_pg_open(eseal_store *s, const char *conninfo);
 /* The sqlite3 * behind a SQLite store (online backup). */
 void *store_sqlite_handle(eseal_store *s);

@@ -51,6 +51,16 @@ static const label fact_more[] = {
 	{ "maker_serial", "制章者证书序列号", "Maker certificate serial" },
 	{ "uncovered", "未保护文件", "Uncovered files" },
 	{ "producer", "生成软件", "Producer" },
+	{ "signature_id", "签名标识", "Signature ID" },
+	{ "signature_file", "签名文件", "Signature file" },
+	{ "protected_files", "受保护文件", "Protected files" },
+	{ "signature_date_time", "签名时间(XML)", "SignatureDateTime" },
+	{ "cms_variant", "CMS形式", "CMS variant" },
+	{ "signature_encoding", "签名值编码", "Signature encoding" },
+	{ "seal_version", "印章版本", "Seal version" },
+	{ "seal_valid", "印章有效期", "Seal validity" },
+	{ "picture", "印章图片", "Seal picture" },
+	{ "format", "格式", "Format" },
 };
 
 static const label check_labels[] = {
