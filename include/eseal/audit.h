@@ -13,6 +13,11 @@
  * A signed tree head signs these 64 bytes with SM2 (eseal_key_sign):
  *   "ESEAL-AUDIT-STH1" (16) | tree_size (8, big-endian) |
  *   timestamp (8, big-endian seconds since the epoch, UTC) | root hash (32)
+ *
+ * What the database alone cannot prove: someone with write access who drops
+ * the newest entries together with every head that covers them leaves a
+ * shorter log that still verifies. Sign heads often and keep copies outside
+ * the database (`eseal audit sign-head --json`), then compare.
  */
 #ifndef ESEAL_AUDIT_H
 #define ESEAL_AUDIT_H

@@ -16,15 +16,21 @@
 
 #define DB_OPT { "db", 1, N_("database URL (sqlite:PATH or postgresql://...; default $ESEAL_DB)"), "URL" }
 
-/* Reading an audit log never creates a database by mistake. */
-static int open_db(const cli_args *a, const cli_opt *opts, eseal_store **s)
+/* Reading an audit log never creates a database by mistake; only a note
+ * may start a new one. */
+static int open_db_ex(const cli_args *a, const cli_opt *opts, eseal_store **s, int flags)
 {
 	const char *url = cli_db_url(cli_get(a, opts, "db"));
 	if (!url)
 		return cli_usage(_("--db is required (or set ESEAL_DB)"));
-	if (eseal_store_open_ex(s, url, ESEAL_STORE_MUST_EXIST))
+	if (eseal_store_open_ex(s, url, flags))
 		return cli_fail(cli_db_display(url));
 	return 0;
+}
+
+static int open_db(const cli_args *a, const cli_opt *opts, eseal_store **s)
+{
+	return open_db_ex(a, opts, s, ESEAL_STORE_MUST_EXIST);
 }
 
 static void hex(char *out, const uint8_t *p, size_t n)
@@ -291,7 +297,7 @@ static int audit_note(int argc, char **argv)
 	if (a.npos)
 		return cli_usage(_("unexpected argument '%s'"), a.pos[0]);
 	eseal_store *s = NULL;
-	if ((ex = open_db(&a, opts, &s)))
+	if ((ex = open_db_ex(&a, opts, &s, 0)))
 		return ex;
 	int64_t seq = -1;
 	int rc = eseal_audit_append(s, &ev, &seq);

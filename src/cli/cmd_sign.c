@@ -1,6 +1,7 @@
 /*
- * cmd_sign.c - `eseal sign`: stamps an OFD document with a seal (visible at
- * a position, on a keyword, across pages, or invisible). Never writes a
+ * cmd_sign.c - `eseal sign`: stamps an OFD or PDF document with a seal
+ * (visible at a position, on a keyword, across pages, or invisible); PDF
+ * signatures are CMS SM2 (default), SES or PAdES, optionally certifying. Never writes a
  * partial output: the library writes a temporary file and renames it.
  */
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "cli.h"
 #include "eseal/ofdsign.h"
+#include "eseal/pdfsign.h"
 #include "seal_show.h"
 
 static const cli_opt opts[] = {
@@ -25,6 +27,11 @@ static const cli_opt opts[] = {
 	{ "pages", 1, N_("pages of the cross-page seal, e.g. 1-3,5 (default all)"), "RANGE" },
 	{ "invisible", 0, N_("sign without a visible stamp"), NULL },
 	{ "lock", 0, N_("protect the signature list: no later signature allowed"), NULL },
+	{ "format", 1, N_("PDF signature format: cms-sm2 (default), ses or pades"), "FORMAT" },
+	{ "certify", 0, N_("PDF: certify the document (DocMDP, form filling and signing allowed)"), NULL },
+	{ "reason", 1, N_("PDF: the signature's reason"), "TEXT" },
+	{ "location", 1, N_("PDF: the signature's location"), "TEXT" },
+	{ "chain", 1, N_("PDF: extra certificates (PEM) to embed in a CMS signature"), "FILE" },
 	{ "json", 0, N_("print what was placed where as JSON"), NULL },
 	{ 0 }
 };
@@ -152,6 +159,41 @@ static int print_result(const char *in, const char *out, const eseal_ofd_sign_re
 	return rc;
 }
 
+static int print_pdf_result(const char *in, const char *out, const eseal_pdf_sign_result *r, int json)
+{
+	if (!json) {
+		printf(_("signed %s -> %s: field %s, signature %zu of %zu bytes reserved, %zu widget(s)\n"),
+		       in, out, r->field, r->sig_len, r->contents_capacity, r->nplaced);
+		for (size_t i = 0; i < r->nplaced; i++) {
+			const eseal_pdf_placed *p = &r->placed[i];
+			printf(_("  page %d: x %.2f y %.2f w %.2f h %.2f mm\n"), p->page, p->box.x, p->box.y,
+			       p->box.w, p->box.h);
+		}
+		return 0;
+	}
+	json_t *o = json_object(), *a = json_array();
+	json_object_set_new(o, "input", json_string(in));
+	json_object_set_new(o, "output", json_string(out));
+	json_object_set_new(o, "field", json_string(r->field));
+	json_object_set_new(o, "byte_range", json_pack("[IIII]", (json_int_t)r->byte_range[0],
+						       (json_int_t)r->byte_range[1], (json_int_t)r->byte_range[2],
+						       (json_int_t)r->byte_range[3]));
+	json_object_set_new(o, "signature_bytes", json_integer((json_int_t)r->sig_len));
+	json_object_set_new(o, "reserved_bytes", json_integer((json_int_t)r->contents_capacity));
+	for (size_t i = 0; i < r->nplaced; i++) {
+		const eseal_pdf_placed *p = &r->placed[i];
+		json_t *s = json_object();
+		json_object_set_new(s, "page", json_integer(p->page));
+		json_object_set_new(s, "boundary", json_pack("[ffff]", p->box.x, p->box.y, p->box.w, p->box.h));
+		json_object_set_new(s, "rect", json_pack("[ffff]", p->rect[0], p->rect[1], p->rect[2], p->rect[3]));
+		json_array_append_new(a, s);
+	}
+	json_object_set_new(o, "stamps", a);
+	int rc = print_json(o);
+	json_decref(o);
+	return rc;
+}
+
 /* "ofd", "pdf" or NULL from the first bytes. */
 static const char *detect_format(const char *path)
 {
@@ -178,10 +220,11 @@ int cmd_sign(int argc, char **argv)
 	}
 	cli_args a;
 	int rc = cli_parse(nargc, nargv, opts,
-			   "DOC.ofd --seal SEAL.esl --key KEY --cert CERT.pem -o OUT.ofd "
+			   "DOC.ofd|DOC.pdf --seal SEAL.esl --key KEY --cert CERT.pem -o OUT "
 			   "[--at PAGE:X:Y]... [--keyword TEXT [--occurrence N|all]]... "
-			   "[--perforation [right|left] [--pages RANGE]] [--invisible] [--lock] [--json]",
-			   N_("Sign (stamp) an OFD document with an electronic seal. Several placements give "
+			   "[--perforation [right|left] [--pages RANGE]] [--invisible] [--lock] "
+			   "[--format cms-sm2|ses|pades] [--certify] [--reason TEXT] [--location TEXT] [--json]",
+			   N_("Sign (stamp) an OFD or PDF document with an electronic seal (PDF: by incremental update). Several placements give "
 			      "one signature with several stamps. Positions are the seal centre in mm, "
 			      "origin at the page's top-left corner; pages count from 1."), &a);
 	eseal_placement *pl = NULL;
@@ -191,6 +234,10 @@ int cmd_sign(int argc, char **argv)
 	char *pass = NULL;
 	eseal_ofd_sign_result res;
 	memset(&res, 0, sizeof res);
+	eseal_pdf_sign_result pres;
+	memset(&pres, 0, sizeof pres);
+	eseal_cert **chain = NULL;
+	size_t nchain = 0;
 	if (rc) {
 		rc = rc < 0 ? 0 : rc;
 		goto done;
@@ -275,13 +322,36 @@ int cmd_sign(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto done;
 	}
-	if (!strcmp(fmt, "pdf")) {
-		cli_err(_("PDF signing is not available yet"));
-		rc = EXIT_INPUT;
+	int is_pdf = !strcmp(fmt, "pdf");
+	eseal_pdf_sig_format pfmt = ESEAL_PDF_CMS_SM2;
+	const char *fopt = cli_get(&a, opts, "format");
+	if (fopt) {
+		if (!is_pdf) {
+			rc = cli_usage(_("--format applies to PDF documents only"));
+			goto done;
+		}
+		if (!strcmp(fopt, "cms-sm2"))
+			pfmt = ESEAL_PDF_CMS_SM2;
+		else if (!strcmp(fopt, "ses"))
+			pfmt = ESEAL_PDF_SES;
+		else if (!strcmp(fopt, "pades"))
+			pfmt = ESEAL_PDF_PADES;
+		else {
+			rc = cli_usage(_("--format: expected cms-sm2, ses or pades"));
+			goto done;
+		}
+	}
+	if (!is_pdf && (cli_has(&a, opts, "certify") || cli_get(&a, opts, "reason") ||
+			cli_get(&a, opts, "location") || cli_get(&a, opts, "chain"))) {
+		rc = cli_usage(_("--certify, --reason, --location and --chain apply to PDF documents only"));
 		goto done;
 	}
-	if (strcmp(fmt, "ofd")) {
-		cli_err(_("%s: not an OFD document (no zip header)"), in);
+	if (is_pdf && cli_has(&a, opts, "lock")) {
+		rc = cli_usage(_("--lock applies to OFD documents; for PDF use --certify"));
+		goto done;
+	}
+	if (!is_pdf && strcmp(fmt, "ofd")) {
+		cli_err(_("%s: neither an OFD nor a PDF document"), in);
 		rc = EXIT_INPUT;
 		goto done;
 	}
@@ -303,6 +373,32 @@ int cmd_sign(int argc, char **argv)
 		rc = cli_fail(keyf);
 		goto done;
 	}
+	if (is_pdf) {
+		const char *chainf = cli_get(&a, opts, "chain");
+		if (chainf && eseal_cert_load_all(&chain, &nchain, chainf)) {
+			rc = cli_fail(chainf);
+			goto done;
+		}
+		eseal_pdf_sign_opts po = { 0 };
+		po.format = pfmt;
+		po.seal = seal.data;
+		po.seal_len = seal.len;
+		po.signer = cert;
+		po.key = key;
+		po.chain = chain;
+		po.nchain = nchain;
+		po.places = pl;
+		po.nplaces = (size_t)total;
+		po.certify = cli_has(&a, opts, "certify");
+		po.reason = cli_get(&a, opts, "reason");
+		po.location = cli_get(&a, opts, "location");
+		if (eseal_pdf_sign(in, out, &po, &pres)) {
+			rc = cli_fail(in);
+			goto done;
+		}
+		rc = print_pdf_result(in, out, &pres, cli_has(&a, opts, "json"));
+		goto done;
+	}
 	eseal_ofd_sign_opts so = { 0 };
 	so.seal = seal.data;
 	so.seal_len = seal.len;
@@ -318,6 +414,9 @@ int cmd_sign(int argc, char **argv)
 	rc = print_result(in, out, &res, cli_has(&a, opts, "json"));
 done:
 	eseal_ofd_sign_result_free(&res);
+	eseal_pdf_sign_result_free(&pres);
+	if (chain)
+		eseal_cert_list_free(chain, nchain);
 	free(pl);
 	free(nargv);
 	eseal_buf_free(&seal);

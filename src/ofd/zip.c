@@ -201,7 +201,7 @@ static int find_cdir(eseal_ofd *d, uint64_t *cd_start, uint64_t *cd_size, uint64
 /* Parses the central directory and checks it against the local headers. */
 static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 {
-	uint64_t cd_start, cd_size, count;
+	uint64_t cd_start = 0, cd_size = 0, count = 0;
 	int rc = find_cdir(d, &cd_start, &cd_size, &count, zip_start, zip_end);
 	if (rc)
 		return rc;
@@ -423,7 +423,7 @@ out:
 
 int ofd_zip_open(eseal_ofd *d, const char *path)
 {
-	uint64_t zip_start, zip_end;
+	uint64_t zip_start = 0, zip_end = 0;
 	int rc;
 	if (!d->mem) {
 		d->fp = fopen(path, "rb");

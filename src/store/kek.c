@@ -164,7 +164,7 @@ static int instance_cost(eseal_store *s, uint64_t *n, uint64_t *r, uint64_t *p)
 	int rc = eseal_store_setting_get(s, "kek.scrypt", &v);
 	if (rc)
 		return rc;
-	unsigned long long nn, rr, pp;
+	unsigned long long nn = 0, rr = 0, pp = 0;
 	char end;
 	if (sscanf(v, "N=%llu,r=%llu,p=%llu%c", &nn, &rr, &pp, &end) != 3 || nn < 1024 ||
 	    nn > (1u << 22) || (nn & (nn - 1)) || rr < 1 || rr > 32 || pp < 1 || pp > 16)
@@ -180,7 +180,7 @@ int eseal_kek_from_passphrase(eseal_kek **out, eseal_store *s, const char *pass,
 {
 	*out = NULL;
 	uint8_t salt[16], key[32];
-	uint64_t n, r, p;
+	uint64_t n = 0, r = 0, p = 0;
 	if (!pass || !len)
 		return eseal_error_set(ESEAL_EPASS, "an empty key-encryption passphrase is not allowed");
 	int rc = instance_salt(s, salt);

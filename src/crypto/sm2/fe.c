@@ -1,8 +1,9 @@
 /*
  * fe.c - arithmetic mod the SM2 prime p = 2^256 - 2^224 - 2^96 + 2^64 - 1 in
- * 4x64-bit Montgomery form. p = -1 mod 2^64, so the Montgomery factor for
- * each reduction step is simply the lowest word. Every function here is
- * constant time: no branch and no memory index depends on a value.
+ * 4x64-bit Montgomery form. p = -1 mod 2^64, so the Montgomery factor of each
+ * reduction step is simply the lowest word. Every function here is constant
+ * time: no branch and no memory index depends on a value. x86-64 CPUs with
+ * BMI2 and ADX get assembly; -DSM2_NO_ASM keeps only the portable C.
  */
 #include "crypto/sm2/sm2_int.h"
 
@@ -122,7 +123,7 @@ static void sqr_portable(sm2_fe r, const sm2_fe a)
 	sm2_fe_reduce5(r, t[4], t[5], t[6], t[7], hi);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SM2_NO_ASM)
 #define SM2_HAVE_MULX 1
 #include <cpuid.h>
 

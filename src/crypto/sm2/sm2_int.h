@@ -42,7 +42,7 @@ static inline uint64_t sm2_barrier(uint64_t x)
 /* Small, hot and inlined: add and subtract mod p. */
 /* Add and subtract with carry: the x86-64 intrinsics give plain ADC/SBB
  * chains; elsewhere 128-bit arithmetic does the same. */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SM2_NO_ASM)
 #include <x86intrin.h>
 typedef unsigned char sm2_carry;
 #define SM2_ADC(c, a, b, out) _addcarry_u64((c), (a), (b), (unsigned long long *)(out))

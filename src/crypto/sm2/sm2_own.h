@@ -39,7 +39,7 @@ int eseal_sm2own_verify(const uint8_t pub[64], const uint8_t e[32], const uint8_
  * A key with its caches: (1+d)^-1 for signing, Z_A for the ID, and (after
  * eseal_sm2own_key_precompute) a 148 KiB table of multiples of the public
  * key that makes repeated verification about three times as fast (building
- * it costs about as much as a dozen verifications).
+ * it costs about as much as 15 verifications).
  */
 typedef struct eseal_sm2own_key eseal_sm2own_key;
 
