@@ -27,6 +27,9 @@ while [ $# -gt 0 ]; do
 	*) build=$1; shift ;;
 	esac
 done
+case "$seconds" in
+''|*[!0-9]*|0) echo "sm2.sh: --seconds needs a whole number >= 1 (openssl speed takes no fractions)" >&2; exit 3 ;;
+esac
 bench=$build/bench_sm2
 if [ ! -x "$bench" ]; then
 	echo "sm2.sh: $bench not found; build the tree first" >&2
@@ -44,7 +47,12 @@ our_verify=$(sed -n 's/^sm2 verify\/s: //p' <<<"$ours")
 our_verify_tab=$(sed -n 's/^eseal sm2 verify (key object with table) *\([0-9]*\) .*/\1/p' <<<"$ours")
 
 # openssl speed prints "... sign/s verify/s" as the last two fields (CPU user time).
-ossl_line() { openssl speed -seconds "$seconds" "$1" 2>/dev/null | grep -E "$2" | tail -1; }
+ossl_line() {
+	local out
+	out=$(openssl speed -seconds "$seconds" "$1" 2>/dev/null | grep -E "$2" | tail -1) || true
+	[ -n "$out" ] || { echo "sm2.sh: 'openssl speed $1' printed no result line" >&2; exit 4; }
+	echo "$out"
+}
 sm2_line=$(ossl_line sm2 'SM2')
 p256_line=$(ossl_line ecdsap256 'nistp256')
 read -r os_sign os_verify < <(awk '{print $(NF-1), $NF}' <<<"$sm2_line")

@@ -76,6 +76,7 @@ static eseal_cms_sign_opts opts(signer_env *s, eseal_cms_profile p)
 
 /* Verifies der against digest into a fresh report; returns the item. */
 static eseal_report *R;
+static time_t V_at; /* verification time (0 = the signing time or now) */
 static eseal_report_item *verify(const uint8_t *der, size_t len, const uint8_t *dg, size_t dl,
 				 const eseal_trust *trust)
 {
@@ -86,7 +87,7 @@ static eseal_report_item *verify(const uint8_t *der, size_t len, const uint8_t *
 		return NULL;
 	CHECK_OK(eseal_report_new(&R, "pdf", "test"));
 	eseal_report_item *it = eseal_report_add(R, "signature 1");
-	CHECK_OK(eseal_cms_verify(c, dg, dl, trust, 0, it));
+	CHECK_OK(eseal_cms_verify(c, dg, dl, trust, V_at, it));
 	eseal_item_conclude(it);
 	eseal_cms_free(c);
 	return it;
@@ -320,17 +321,12 @@ static void test_malformed(void)
 	CHECK(eseal_cms_parse(&c, sig.data, sig.len) < 0);
 	last[9] = 0x11;
 	/* signer certificate missing: change the sid's serial (its last copy) */
-	eseal_der issuer;
-	(void)issuer;
-	size_t cl;
-	const uint8_t *cd = eseal_cert_der(E.sm2.cert, &cl);
 	char serial[80];
 	CHECK_OK(eseal_cert_serial(E.sm2.cert, serial, sizeof serial));
 	/* the serial's first 4 bytes as they appear in DER */
 	uint8_t sb[4];
 	for (int i = 0; i < 4; i++)
 		sscanf(serial + 2 * i, "%2hhx", &sb[i]);
-	(void)cd;
 	last = NULL;
 	p = sig.data;
 	while ((p = memmem(p, sig.len - (size_t)(p - sig.data), sb, 4)) != NULL)
@@ -364,10 +360,12 @@ static void test_pdf_rsa_fixture(void)
 	CHECK_OK(eseal_file_read(&f, path, 0));
 	CHECK_OK(eseal_buf_cstr(&f));
 	const char *s = (const char *)f.data;
-	const char *br = strstr(s, "/ByteRange");
+	const char *br = memmem(s, f.len, "/ByteRange", 10);
 	REQUIRE(br);
 	long a, b, cc, d;
-	REQUIRE(sscanf(strchr(br, '[') + 1, "%ld %ld %ld %ld", &a, &b, &cc, &d) == 4);
+	br = memchr(br, '[', f.len - (size_t)(br - s));
+	REQUIRE(br);
+	REQUIRE(sscanf(br + 1, "%ld %ld %ld %ld", &a, &b, &cc, &d) == 4);
 	REQUIRE(cc + d <= (long)f.len);
 	/* /Contents hex sits between the two ranges */
 	const char *hex = s + a + b;
@@ -395,9 +393,24 @@ static void test_pdf_rsa_fixture(void)
 	REQUIRE(c);
 	CHECK_EQ_INT(eseal_cms_get_profile(c), ESEAL_CMS_CADES);
 	CHECK_EQ_STR(eseal_cms_digest_name(c), "sha256");
-	CHECK(eseal_cms_signer_cert(c, NULL) != NULL);
+	size_t scl;
+	const uint8_t *scd = eseal_cms_signer_cert(c, &scl);
+	REQUIRE(scd);
+	eseal_cert *sc = NULL;
+	CHECK_OK(eseal_cert_parse(&sc, scd, scl));
+	REQUIRE(sc);
+	time_t nb = eseal_cert_not_before(sc), na = eseal_cert_not_after(sc);
+	eseal_cert_free(sc);
 	eseal_cms_free(c);
+	/* today the certificate has expired */
 	eseal_report_item *it = verify(der.data, der.len, dg, 32, NULL);
+	REQUIRE(it);
+	ST(it, "cms_signature", ESEAL_CHECK_PASSED);
+	if (time(NULL) > na)
+		CHECK_EQ_STR(eseal_item_subindication(it), ESEAL_SUB_EXPIRED);
+	/* within its validity only the trust anchor is missing */
+	V_at = nb + 86400;
+	it = verify(der.data, der.len, dg, 32, NULL);
 	REQUIRE(it);
 	ST(it, "cms_signature", ESEAL_CHECK_PASSED);
 	ST(it, "data_hash", ESEAL_CHECK_PASSED);
@@ -409,6 +422,7 @@ static void test_pdf_rsa_fixture(void)
 	it = verify(der.data, der.len, dg, 32, NULL);
 	REQUIRE(it);
 	CHECK_EQ_STR(eseal_item_subindication(it), ESEAL_SUB_HASH_FAILURE);
+	V_at = 0;
 	eseal_buf_free(&der);
 	eseal_buf_free(&f);
 }

@@ -147,8 +147,6 @@ run 4 "page that does not exist" "${SIGN[@]}" "$F/helloworld.ofd" -o "$T/n.ofd" 
 one_line "missing page"
 run 4 "keyword not found" "${SIGN[@]}" "$F/helloworld.ofd" -o "$T/n.ofd" --keyword "没有这段文字"
 [ ! -e "$T/n.ofd" ] && ok "no output after errors" || ko "output left behind"
-run 4 "PDF signing not available yet" "${SIGN[@]}" "$S/fixtures/pdf/minimal.pdf" -o "$T/n.pdf" --at 1:10:10
-grep -q "PDF signing is not available yet" "$T/err" && ok "PDF message" || ko "PDF message: $(cat "$T/err")"
 "$E" verify "$T/err" > /dev/null 2>&1; check "not a document: exit 4" 4 $?
 run 4 "verify a missing file" "$E" verify "$T/nothing.ofd"
 one_line "missing file"

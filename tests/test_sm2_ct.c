@@ -120,6 +120,8 @@ static void test_keygen_sign_constant_time(void)
 	CHECK_EQ_INT(run_under_valgrind("auto", 0), 0);
 }
 
+/* The harness's TESTS() defines main(void); it is renamed h_main below so
+ * this main can first route the valgrind child. */
 static int h_main(void);
 
 int main(int argc, char **argv)

@@ -73,6 +73,9 @@ time_t eseal_cms_signing_time(const eseal_cms *c);
 const uint8_t *eseal_cms_timestamp_token(const eseal_cms *c, size_t *len);
 /* Encapsulated content when not detached (OFD Type=Sign variant (a)). */
 const uint8_t *eseal_cms_econtent(const eseal_cms *c, size_t *len);
+/* 1 when the SignerInfo has signed attributes (the signature covers them),
+ * 0 when the signature is directly over the eContent or the content. */
+int eseal_cms_has_signed_attrs(const eseal_cms *c);
 
 /*
  * Checks into a report item: cms_signature (the signature over the original

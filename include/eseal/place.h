@@ -30,7 +30,7 @@ unsigned eseal_seal_type_bit(const char *name);
 /* Comma-separated list ("official,contract") to a bit set; -1 on an unknown name. */
 int eseal_seal_types_parse(const char *list, unsigned *out);
 
-typedef struct eseal_placement {
+typedef struct eseal_place_item {
 	int page;               /* 1-based */
 	double x, y;            /* seal centre, mm, top-left origin */
 	int perforation;        /* 1 for a cross-page seal (骑缝章) */
@@ -38,12 +38,12 @@ typedef struct eseal_placement {
 	double confidence;      /* 0..1 */
 	char reason[320];       /* English, for people */
 	char reason_zh[320];    /* Chinese, for people */
-} eseal_placement;
+} eseal_place_item;
 
 /* One earlier signed document of the organisation and where it stamped it. */
 typedef struct eseal_place_history {
 	const eseal_text_doc *doc;
-	const eseal_placement *placements; /* page, x, y, seal_type used */
+	const eseal_place_item *placements; /* page, x, y, seal_type used */
 	size_t nplacements;
 } eseal_place_history;
 
@@ -55,7 +55,7 @@ typedef struct eseal_place_request {
 } eseal_place_request;
 
 typedef struct eseal_place_result {
-	eseal_placement *items; /* malloc'd; normal seals first */
+	eseal_place_item *items; /* malloc'd; normal seals first */
 	size_t n;
 	char doc_class[16];     /* official, contract, certificate, form, receipt, habit, unknown */
 	double confidence;      /* overall */

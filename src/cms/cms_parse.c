@@ -409,3 +409,8 @@ const uint8_t *eseal_cms_econtent(const eseal_cms *c, size_t *len)
 		*len = c->has_econtent ? c->econtent.len : 0;
 	return c->has_econtent ? c->econtent.p : NULL;
 }
+
+int eseal_cms_has_signed_attrs(const eseal_cms *c)
+{
+	return c->has_attrs;
+}

@@ -175,7 +175,7 @@ int pl_form(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 				if (has(pre, npre, "审批") || has(pre, npre, "主管部门") || has(pre, npre, "审核") ||
 				    has(pre, npre, "负责人") || has(pre, npre, "个人") || has(pre, npre, "本人"))
 					sc = 0.5;
-				if (norg && has(pre, npre, "") && norg <= npre) {
+				if (norg && norg <= npre) {
 					for (size_t k = 0; k + norg <= npre; k++)
 						if (!memcmp(pre + k, org, norg * sizeof *org))
 							sc = 0.99;
@@ -184,11 +184,11 @@ int pl_form(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 				size_t nch = cell_text(d, l->page, &cell, &mid, &band);
 				/* a narrow header cell holding only its label: use the cell to the right */
 				eseal_box right;
-				if (nch <= 12 && band < 20 &&
+				if (nch <= 16 && cell.w < 45 &&
 				    cell_at(e, ne, cell.x + cell.w + 1.0, lb.y + lb.h / 2, &right) && right.w > cell.w) {
 					double m2, b2;
 					size_t n2 = cell_text(d, l->page, &right, &m2, &b2);
-					if (n2 < 8 && b2 > band) {
+					if (n2 < 8 && b2 > 8) {
 						cell = right;
 						mid = m2;
 						band = b2;

@@ -111,7 +111,7 @@ int pl_habit(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 		double best = 1e9, bdx = 0, bdy = 0, bspread = 0;
 		const gram *ba = NULL;
 		size_t bused = 0;
-		const eseal_placement *p0 = &req->history[0].placements[k];
+		const eseal_place_item *p0 = &req->history[0].placements[k];
 		for (size_t i = 0; i < hx[0].n; i++) {
 			const gram *g0 = &hx[0].g[i];
 			if (hd[0].lines[g0->line].page != p0->page)

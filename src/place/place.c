@@ -80,9 +80,9 @@ static void set_reason(eseal_place_result *r, const char *en, const char *zh)
 	snprintf(r->reason_zh, sizeof r->reason_zh, "%s", zh);
 }
 
-static int push(eseal_place_result *r, const eseal_placement *p)
+static int push(eseal_place_result *r, const eseal_place_item *p)
 {
-	eseal_placement *v = realloc(r->items, (r->n + 1) * sizeof *v);
+	eseal_place_item *v = realloc(r->items, (r->n + 1) * sizeof *v);
 	if (!v)
 		return ESEAL_ENOMEM;
 	r->items = v;
@@ -172,7 +172,7 @@ int eseal_place_propose(const eseal_text_doc *doc, const eseal_place_request *re
 
 	snprintf(out->doc_class, sizeof out->doc_class, "%s", pl_class_name(chosen_cls));
 	for (size_t i = 0; i < cands.n; i++) {
-		eseal_placement p = { 0 };
+		eseal_place_item p = { 0 };
 		p.page = cands.v[i].page;
 		p.x = cands.v[i].x;
 		p.y = cands.v[i].y;
@@ -185,7 +185,7 @@ int eseal_place_propose(const eseal_text_doc *doc, const eseal_place_request *re
 	}
 	/* multi-page contracts also take a cross-page seal on the right edge */
 	if (chosen_cls == PL_CONTRACT && out->n && doc->npages >= 2) {
-		eseal_placement p = { 0 };
+		eseal_place_item p = { 0 };
 		p.page = 1;
 		p.x = doc->pages[0].width;
 		p.y = doc->pages[0].height / 2;
@@ -244,7 +244,7 @@ int eseal_place_result_json(const eseal_place_result *r, eseal_buf *out)
 {
 	int rc = eseal_buf_puts(out, "{\"placements\":[");
 	for (size_t i = 0; !rc && i < r->n; i++) {
-		const eseal_placement *p = &r->items[i];
+		const eseal_place_item *p = &r->items[i];
 		rc = eseal_buf_printf(out, "%s{\"page\":%d,\"x\":%.1f,\"y\":%.1f,\"kind\":\"%s\",\"seal_type\":", i ? "," : "",
 				      p->page, p->x, p->y, p->perforation ? "perforation" : "normal");
 		if (!rc)

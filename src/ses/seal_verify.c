@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "ses_internal.h"
+#include "verify/checks.h"
 
 int ses_verify_with_cert(const uint8_t *cert, size_t certlen, const uint8_t *msg, size_t len,
 			 const uint8_t *sig, size_t siglen)
@@ -72,91 +73,6 @@ int eseal_seal_allows_signer(const eseal_seal *s, const uint8_t *der, size_t len
 	return 0;
 }
 
-/* "CN=..., O=..." of a DER certificate plus its serial, for reports. */
-void ses_cert_describe(const uint8_t *der, size_t len, char *out, size_t outlen)
-{
-	eseal_cert *c = NULL;
-	if (eseal_cert_parse(&c, der, len)) {
-		snprintf(out, outlen, "(unreadable certificate)");
-		return;
-	}
-	char subj[512], serial[80];
-	if (eseal_cert_subject(c, subj, sizeof subj))
-		snprintf(subj, sizeof subj, "?");
-	if (eseal_cert_serial(c, serial, sizeof serial))
-		snprintf(serial, sizeof serial, "?");
-	snprintf(out, outlen, "%s (serial %s)", subj, serial);
-	eseal_cert_free(c);
-}
-
-/* Validity of a certificate at t: a report check. */
-void ses_check_cert_time(eseal_report_item *it, const char *check, const uint8_t *der,
-			 size_t len, time_t t, const char *when)
-{
-	eseal_cert *c = NULL;
-	if (eseal_cert_parse(&c, der, len)) {
-		eseal_item_check(it, check, ESEAL_CHECK_FAILED, ESEAL_SUB_FORMAT_FAILURE,
-				 "certificate does not parse: %s", eseal_error_last());
-		return;
-	}
-	char nb[32], na[32], at[32];
-	eseal_time_format_human(nb, eseal_cert_not_before(c));
-	eseal_time_format_human(na, eseal_cert_not_after(c));
-	eseal_time_format_human(at, t);
-	if (t < eseal_cert_not_before(c))
-		eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_NOT_YET_VALID,
-				 "not yet valid at %s %s (valid %s to %s)", when, at, nb, na);
-	else if (t > eseal_cert_not_after(c))
-		eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_EXPIRED,
-				 "expired at %s %s (valid %s to %s)", when, at, nb, na);
-	else
-		eseal_item_check(it, check, ESEAL_CHECK_PASSED, NULL, "valid at %s %s (valid %s to %s)",
-				 when, at, nb, na);
-	eseal_cert_free(c);
-}
-
-/* Chain of a DER certificate against trust at t: a report check. */
-void ses_check_chain(eseal_report_item *it, const char *check, const uint8_t *der, size_t len,
-		     const eseal_trust *trust, time_t t)
-{
-	if (!trust || eseal_trust_count(trust) == 0) {
-		eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_NO_TRUST_ANCHOR,
-				 "no trust anchor configured (use --trust)");
-		return;
-	}
-	eseal_cert *c = NULL;
-	if (eseal_cert_parse(&c, der, len)) {
-		eseal_item_check(it, check, ESEAL_CHECK_FAILED, ESEAL_SUB_FORMAT_FAILURE,
-				 "certificate does not parse: %s", eseal_error_last());
-		return;
-	}
-	eseal_chain_status st;
-	char why[256] = "";
-	if (eseal_trust_verify(trust, c, NULL, 0, t, &st, why, sizeof why)) {
-		eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_CHAIN_FAILURE,
-				 "chain validation error: %s", eseal_error_last());
-	} else {
-		switch (st) {
-		case ESEAL_CHAIN_OK:
-			eseal_item_check(it, check, ESEAL_CHECK_PASSED, NULL, "chains to a trust anchor");
-			break;
-		case ESEAL_CHAIN_NO_ANCHOR:
-			eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_NO_TRUST_ANCHOR,
-					 "no trust anchor for this certificate%s%s", *why ? ": " : "", why);
-			break;
-		case ESEAL_CHAIN_EXPIRED:
-			eseal_item_check(it, check, ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_EXPIRED, "%s", why);
-			break;
-		case ESEAL_CHAIN_REVOKED:
-			eseal_item_check(it, check, ESEAL_CHECK_FAILED, ESEAL_SUB_REVOKED, "%s", why);
-			break;
-		default:
-			eseal_item_check(it, check, ESEAL_CHECK_FAILED, ESEAL_SUB_CHAIN_FAILURE, "%s", why);
-		}
-	}
-	eseal_cert_free(c);
-}
-
 void ses_seal_facts(const eseal_seal *s, eseal_report_item *it)
 {
 	char a[32], b[32], desc[700];
@@ -168,7 +84,7 @@ void ses_seal_facts(const eseal_seal *s, eseal_report_item *it)
 	eseal_time_format_human(a, s->valid_start);
 	eseal_time_format_human(b, s->valid_end);
 	eseal_item_fact(it, "seal_valid", "%s - %s", a, b);
-	ses_cert_describe(s->maker_cert.p, s->maker_cert.len, desc, sizeof desc);
+	verify_cert_describe(s->maker_cert.p, s->maker_cert.len, desc, sizeof desc);
 	eseal_item_fact(it, "maker_cert", "%s", desc);
 	eseal_item_fact(it, "picture", "%s, %zu bytes, %ld x %ld mm", s->pic_type, s->pic.len,
 			s->pic_w, s->pic_h);
@@ -184,9 +100,10 @@ void ses_seal_checks(const eseal_seal *s, const eseal_trust *trust, eseal_report
 	else
 		eseal_item_check(it, "seal_signature", ESEAL_CHECK_FAILED, ESEAL_SUB_SEAL_CRYPTO_FAILURE,
 				 "maker signature does not verify: %s", eseal_error_last());
-	ses_check_chain(it, "maker_chain", s->maker_cert.p, s->maker_cert.len, trust, s->create_date);
-	ses_check_cert_time(it, "maker_cert_validity", s->maker_cert.p, s->maker_cert.len,
-			    s->create_date, "seal creation");
+	verify_check_chain(it, "maker_chain", s->maker_cert.p, s->maker_cert.len, NULL, NULL, 0,
+			   trust, s->create_date);
+	verify_check_cert_time(it, "maker_cert_validity", s->maker_cert.p, s->maker_cert.len,
+			       s->create_date, "seal creation");
 }
 
 int eseal_seal_verify(const eseal_seal *s, const eseal_trust *trust, time_t at,

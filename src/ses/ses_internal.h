@@ -77,12 +77,8 @@ int ses_verify_with_cert(const uint8_t *cert, size_t certlen, const uint8_t *msg
 /* Accepts only SM2-with-SM3 signatures. */
 int ses_check_sig_alg(const char *oid, const char *what);
 
-/* Report helpers shared by seal and signature verification. */
-void ses_cert_describe(const uint8_t *der, size_t len, char *out, size_t outlen);
-void ses_check_cert_time(eseal_report_item *it, const char *check, const uint8_t *der,
-			 size_t len, time_t t, const char *when);
-void ses_check_chain(eseal_report_item *it, const char *check, const uint8_t *der, size_t len,
-		     const eseal_trust *trust, time_t t);
+/* Report helpers shared by seal and signature verification (certificate
+ * checks are in verify/checks.h). */
 void ses_seal_facts(const eseal_seal *s, eseal_report_item *it);
 void ses_seal_checks(const eseal_seal *s, const eseal_trust *trust, eseal_report_item *it);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ses_internal.h"
+#include "verify/checks.h"
 
 int eseal_sessig_verify_signature(const eseal_sessig *g)
 {
@@ -21,7 +22,7 @@ int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t 
 {
 	const eseal_seal *s = g->seal;
 	char desc[700], t[32];
-	ses_cert_describe(g->signer_cert.p, g->signer_cert.len, desc, sizeof desc);
+	verify_cert_describe(g->signer_cert.p, g->signer_cert.len, desc, sizeof desc);
 	eseal_item_fact(it, "signer", "%s", desc);
 	if (g->time)
 		eseal_time_format_human(t, g->time);
@@ -55,7 +56,8 @@ int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t 
 		eseal_item_check(it, "signer_in_seal", ESEAL_CHECK_FAILED, ESEAL_SUB_SIGNER_NOT_IN_SEAL,
 				 "signer certificate is not in the seal's certificate list");
 	time_t at = g->time ? g->time : time(NULL);
-	ses_check_chain(it, "signer_chain", g->signer_cert.p, g->signer_cert.len, trust, at);
+	verify_check_chain(it, "signer_chain", g->signer_cert.p, g->signer_cert.len, NULL, NULL, 0,
+			   trust, at);
 	if (!g->time) {
 		eseal_item_check(it, "seal_validity", ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_FORMAT_FAILURE,
 				 "signing time '%s' cannot be read", g->time_text ? g->time_text : "");
@@ -70,8 +72,8 @@ int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t 
 		else
 			eseal_item_check(it, "seal_validity", ESEAL_CHECK_PASSED, NULL,
 					 "seal valid at signing time %s (valid %s to %s)", t, a, b);
-		ses_check_cert_time(it, "signer_cert_validity", g->signer_cert.p, g->signer_cert.len,
-				    g->time, "signing time");
+		verify_check_cert_time(it, "signer_cert_validity", g->signer_cert.p, g->signer_cert.len,
+				       g->time, "signing time");
 	}
 	eseal_item_conclude(it);
 	return 0;
