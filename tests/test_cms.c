@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 #include <zip.h>
 
+#include "eseal/asn1.h"
 #include "eseal/cms.h"
 #include "harness.h"
 
@@ -126,6 +127,10 @@ static void roundtrip(signer_env *s, eseal_cms_profile p, eseal_buf *sig, uint8_
 		CHECK_EQ_INT(eseal_cms_signing_time(c), 0);
 	CHECK(eseal_cms_econtent(c, NULL) == NULL);
 	CHECK(eseal_cms_timestamp_token(c, NULL) == NULL);
+	CHECK(eseal_cms_has_signed_attrs(c));
+	size_t svl = 0;
+	const uint8_t *sv = eseal_cms_signature_value(c, &svl);
+	CHECK(sv && svl >= 64 && svl < sig->len && !memcmp(sv, sig->data + sig->len - svl, svl));
 	eseal_cms_free(c);
 
 	eseal_report_item *it = verify(sig->data, sig->len, dg, 32, s->trust);
@@ -480,6 +485,96 @@ static void test_ofd_keyword_fixture(void)
 	eseal_buf_free(&dat);
 }
 
+/* The signed attributes of a CMS we wrote: the [0] element's children. */
+static int signed_attrs(const eseal_buf *sig, eseal_der *attrs)
+{
+	eseal_der e, x;
+	eseal_der_iter it;
+	if (eseal_der_read(&e, sig->data, sig->len, 0))
+		return -1;
+	eseal_der_iter_init(&it, &e);
+	eseal_der_next(&it, &x);
+	eseal_der_next(&it, &x);           /* [0] */
+	eseal_der_iter_init(&it, &x);
+	eseal_der_next(&it, &e);           /* SignedData */
+	eseal_der_iter_init(&it, &e);
+	while (eseal_der_next(&it, &x) == 1 && !(x.tag == ESEAL_DER_SET && x.val_len > 200))
+		;
+	eseal_der_iter_init(&it, &x);
+	eseal_der_next(&it, &e);           /* SignerInfo */
+	eseal_der_iter_init(&it, &e);
+	while (eseal_der_next(&it, attrs) == 1)
+		if (attrs->tag == ESEAL_DER_CTX(0))
+			return 0;
+	return -1;
+}
+
+static void test_attribute_order(void)
+{
+	env();
+	for (int v = 0; v < 3; v++) {
+		eseal_cms_sign_opts o = opts(v == 0 ? &E.sm2 : &E.p256, v == 0 ? ESEAL_CMS_GM : ESEAL_CMS_CADES);
+		o.cades_signing_time = v == 2;
+		uint8_t dg[32];
+		memset(dg, 0xee, sizeof dg);
+		eseal_buf sig = ESEAL_BUF_INIT;
+		CHECK_OK(eseal_cms_sign_detached(&sig, &o, dg, 32));
+		eseal_der attrs, a, prev = { 0 };
+		REQUIRE(signed_attrs(&sig, &attrs) == 0);
+		CHECK_EQ_INT(eseal_der_count(&attrs), v == 0 ? 3 : v == 1 ? 3 : 4);
+		eseal_der_iter it;
+		eseal_der_iter_init(&it, &attrs);
+		while (eseal_der_next(&it, &a) == 1) {
+			if (prev.tlv) {
+				size_t n = prev.tlv_len < a.tlv_len ? prev.tlv_len : a.tlv_len;
+				int c = memcmp(prev.tlv, a.tlv, n);
+				CHECK(c < 0 || (c == 0 && prev.tlv_len <= a.tlv_len));
+			}
+			prev = a;
+		}
+		eseal_buf_free(&sig);
+	}
+}
+
+/* OpenSSL's CMS signer (plain and -cades) verified by us. */
+static void test_openssl_signed(void)
+{
+	env();
+	char kp[400], cp[400], dp[400], sp[400], cmd[2000];
+	snprintf(kp, sizeof kp, "%s/p256.key", E.dir);
+	snprintf(cp, sizeof cp, "%s/p256.pem", E.dir);
+	snprintf(dp, sizeof dp, "%s/ossl.bin", E.dir);
+	eseal_buf pem = ESEAL_BUF_INIT;
+	CHECK_OK(eseal_key_to_pem(E.p256.key, NULL, 0, &pem));
+	CHECK_OK(eseal_file_write_atomic(kp, pem.data, pem.len, 0600));
+	eseal_buf_free(&pem);
+	CHECK_OK(eseal_cert_save_pem(E.p256.cert, cp));
+	CHECK_OK(eseal_file_write_atomic(dp, content, sizeof content - 1, 0600));
+	uint8_t dg[32];
+	eseal_sha256(dg, content, sizeof content - 1);
+	/* 0: plain, 1: CAdES, 2: signer named by subjectKeyIdentifier */
+	for (int v = 0; v < 3; v++) {
+		int cades = v == 1;
+		snprintf(sp, sizeof sp, "%s/ossl%d.der", E.dir, v);
+		snprintf(cmd, sizeof cmd,
+			 "openssl cms -sign -binary -md sha256 %s -outform DER -in %s -signer %s"
+			 " -inkey %s -certfile %s -out %s 2>/dev/null",
+			 v == 1 ? "-cades" : v == 2 ? "-keyid" : "", dp, cp, kp, E.p256.capem, sp);
+		REQUIRE(system(cmd) == 0);
+		eseal_buf der = ESEAL_BUF_INIT;
+		CHECK_OK(eseal_file_read(&der, sp, 0));
+		eseal_report_item *it = verify(der.data, der.len, dg, 32, E.p256.trust);
+		REQUIRE(it);
+		ST(it, "cms_signature", ESEAL_CHECK_PASSED);
+		ST(it, "data_hash", ESEAL_CHECK_PASSED);
+		ST(it, "signer_chain", ESEAL_CHECK_PASSED);
+		ST(it, "signing_certificate", cades ? ESEAL_CHECK_PASSED : ESEAL_CHECK_SKIPPED);
+		CHECK_EQ_INT(eseal_item_indication(it), ESEAL_TOTAL_PASSED);
+		CHECK(eseal_item_fact_get(it, "time") != NULL);
+		eseal_buf_free(&der);
+	}
+}
+
 static void test_cleanup(void)
 {
 	eseal_report_free(R);
@@ -496,4 +591,5 @@ static void test_cleanup(void)
 
 TESTS(T(test_gm_roundtrip), T(test_cades_p256_roundtrip), T(test_cades_rsa_roundtrip),
       T(test_cades_signing_time), T(test_tampering), T(test_bad_options), T(test_malformed),
-      T(test_pdf_rsa_fixture), T(test_ofd_keyword_fixture), T(test_cleanup))
+      T(test_attribute_order), T(test_openssl_signed), T(test_pdf_rsa_fixture),
+      T(test_ofd_keyword_fixture), T(test_cleanup))

@@ -26,6 +26,7 @@ static struct {
 	eseal_key *maker_key, *signer_key, *ec_key, *rsa_key;
 	eseal_buf seal, ec_seal;
 	char ec_ca_pem[300];
+	eseal_ca *eca;
 } E;
 
 static int have(const char *tool)
@@ -44,7 +45,7 @@ static const char *tmp(const char *name)
 	return buf[k];
 }
 
-static int make_seal(eseal_cert *signer, const char *esid, eseal_buf *out)
+static int make_seal(eseal_cert *signer, eseal_cert *signer2, const char *esid, eseal_buf *out)
 {
 	eseal_buf png = ESEAL_BUF_INIT;
 	eseal_picture_spec spec = { 0 };
@@ -53,13 +54,13 @@ static int make_seal(eseal_cert *signer, const char *esid, eseal_buf *out)
 	if (rc)
 		return rc;
 	eseal_seal_params p = { 0 };
-	eseal_cert *signers[1] = { signer };
+	eseal_cert *signers[2] = { signer, signer2 };
 	p.esid = esid;
 	p.type = 2;
 	p.name = "示例科技有限公司合同专用章";
 	p.cert_list_type = 1;
 	p.signers = signers;
-	p.nsigners = 1;
+	p.nsigners = signer2 ? 2 : 1;
 	p.valid_start = time(NULL) - 3600;
 	p.valid_end = time(NULL) + 86400 * 30;
 	p.picture_type = "png";
@@ -95,7 +96,7 @@ static void env(void)
 	rq.name = "示例科技有限公司合同专用章";
 	REQUIRE(eseal_key_generate(&E.signer_key, ESEAL_KEY_SM2) == 0);
 	REQUIRE(eseal_ca_issue(ca, &rq, E.signer_key, &E.signer) == 0);
-	REQUIRE(make_seal(E.signer, "33010600000001", &E.seal) == 0);
+	REQUIRE(make_seal(E.signer, NULL, "33010600000001", &E.seal) == 0);
 	snprintf(cadir, sizeof cadir, "%s/ca-ecdsa", E.dir);
 	REQUIRE(eseal_ca_init(cadir, "eseal test ECDSA CA", ESEAL_KEY_EC_P256, "pw", 2, 3650) == 0);
 	REQUIRE(eseal_ca_open(&eca, cadir, "pw", 2) == 0);
@@ -109,9 +110,9 @@ static void env(void)
 		eseal_key_free(E.rsa_key);
 		E.rsa_key = NULL;
 	}
-	REQUIRE(make_seal(E.ec_signer, "33010600000002", &E.ec_seal) == 0);
+	REQUIRE(make_seal(E.ec_signer, E.rsa_signer, "33010600000002", &E.ec_seal) == 0);
 	eseal_ca_free(ca);
-	eseal_ca_free(eca);
+	E.eca = eca; /* its issuing certificate goes into PAdES signatures */
 	E.ready = 1;
 }
 
@@ -295,6 +296,9 @@ static void pades_case(eseal_cert *signer, eseal_key *key, const char *name)
 	o.key = key;
 	o.places = &at;
 	o.nplaces = 1;
+	eseal_cert *chain[1] = { (eseal_cert *)eseal_ca_issuing(E.eca) };
+	o.chain = chain;
+	o.nchain = 1;
 	char in[512];
 	snprintf(in, sizeof in, "%s", h_shared("fixtures/pdf/minimal.pdf"));
 	const char *out = tmp(name);

@@ -10,8 +10,11 @@
 #include <time.h>
 
 #include "eseal/cms.h"
+#include "eseal/pdf.h"
 #include "eseal/crypto.h"
+#include "eseal/pdfsign.h"
 #include "eseal/pdfverify.h"
+#include "eseal/ses.h"
 #include "eseal/pki.h"
 #include "harness.h"
 
@@ -191,6 +194,8 @@ static void w_sign(W *w, uint32_t sig_num, const char *fields, const char *annot
 	eseal_buf_free(&sig);
 }
 
+static void add_freetext(W *w);
+
 static W signed_doc(int mdp_p)
 {
 	W w;
@@ -291,6 +296,30 @@ static void test_second_signature_allowed(void)
 	eseal_buf_free(&w.b);
 }
 
+static void test_allowed_updates(void)
+{
+	env();
+	/* a /DSS added later (PAdES LTV) changes nothing that was signed */
+	W w = signed_doc(0);
+	w_obj(&w, 8, "<< /Certs [] /OCSPs [] /CRLs [] >>");
+	w_obj(&w, 1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R] /SigFlags 3 >> /DSS 8 0 R >>");
+	w_end(&w, 9, NULL);
+	eseal_report *r = verify(&w, "dss", 1);
+	CHECK_EQ_INT(eseal_item_indication(eseal_report_get(r, 0)), ESEAL_TOTAL_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "revision_diff"), ESEAL_CHECK_PASSED);
+	eseal_report_free(r);
+	eseal_buf_free(&w.b);
+	/* an annotation on a document that is not certified: allowed, but
+	 * flagged because it can cover signed content */
+	w = signed_doc(0);
+	add_freetext(&w);
+	r = verify(&w, "annot", 1);
+	CHECK_EQ_INT(eseal_item_indication(eseal_report_get(r, 0)), ESEAL_TOTAL_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "revision_diff"), ESEAL_CHECK_WARNING);
+	eseal_report_free(r);
+	eseal_buf_free(&w.b);
+}
+
 /* ---- incremental saving attacks ---- */
 
 static void test_isa_content_changed(void)
@@ -370,6 +399,28 @@ static void test_swa_moved_contents(void)
 	REQUIRE(eseal_report_count(r) == 1);
 	CHECK_EQ_INT(eseal_item_indication(eseal_report_get(r, 0)), ESEAL_TOTAL_FAILED);
 	eseal_report_free(r);
+	eseal_buf_free(&w.b);
+
+	/* the same, keeping the signed ByteRange: the original signature still
+	 * verifies, and its dictionary being redefined afterwards is caught */
+	w = signed_doc(0);
+	char *br = strstr((char *)w.b.data, "/ByteRange [");
+	REQUIRE(br);
+	char range[64];
+	size_t n = (size_t)(strchr(br, ']') - br) + 1;
+	REQUIRE(n < sizeof range);
+	memcpy(range, br, n);
+	range[n] = 0;
+	w_obj(&w, 6, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
+		  "%s /Contents <30030201FF> >>", range);
+	w_end(&w, 8, NULL);
+	r = verify(&w, "swa-moved2", 1);
+	REQUIRE(eseal_report_count(r) == 1);
+	eseal_report_item *it = eseal_report_get(r, 0);
+	CHECK_EQ_INT(eseal_item_check_status(it, "byte_range"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "cms_signature"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_STR(eseal_item_fact_get(it, "signed_revision"), "2 of 3");
+	expect_fail(r, 0, "revision_diff");
 	eseal_buf_free(&w.b);
 }
 
@@ -495,7 +546,8 @@ static void test_evil_annotation(void)
 	w = signed_doc(3);
 	add_freetext(&w);
 	r = verify(&w, "eaa-p3", 1);
-	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "revision_diff"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "revision_diff"), ESEAL_CHECK_WARNING);
+	CHECK_EQ_INT(eseal_item_indication(eseal_report_get(r, 0)), ESEAL_TOTAL_PASSED);
 	eseal_report_free(r);
 	eseal_buf_free(&w.b);
 	/* P=1 allows no further signature */
@@ -503,6 +555,232 @@ static void test_evil_annotation(void)
 	w_sign(&w, 8, "7 0 R ", "7 0 R ", 0);
 	expect_fail(verify(&w, "p1-signed", 1), 0, "revision_diff");
 	eseal_buf_free(&w.b);
+}
+
+/* ---- files signed by eseal_pdf_sign: SM2 CMS with /ESealSeal, SES ---- */
+
+static const uint8_t tiny_png[] = {
+	0x89,0x50,0x4e,0x47,0x0d,0x0a,0x1a,0x0a,0x00,0x00,0x00,0x0d,0x49,0x48,0x44,0x52,0x00,0x00,0x00,0x01,
+	0x00,0x00,0x00,0x01,0x08,0x06,0x00,0x00,0x00,0x1f,0x15,0xc4,0x89,0x00,0x00,0x00,0x0d,0x49,0x44,0x41,
+	0x54,0x78,0x9c,0x63,0x78,0xc6,0x20,0xf4,0x1f,0x00,0x04,0xc0,0x01,0xf8,0x03,0xd7,0xe7,0xb3,0x00,0x00,
+	0x00,0x00,0x49,0x45,0x4e,0x44,0xae,0x42,0x60,0x82,
+};
+
+static struct {
+	int ready;
+	eseal_ca *ca;
+	eseal_key *maker_key, *key, *other_key;
+	eseal_cert *maker, *cert, *other;
+	eseal_trust *trust;
+	eseal_buf seal;
+} G;
+
+static void gm_env(void)
+{
+	env();
+	if (G.ready)
+		return;
+	char cadir[300];
+	snprintf(cadir, sizeof cadir, "%s/gmca", E.dir);
+	CHECK_OK(eseal_ca_init(cadir, "pdf verify SM2 CA", ESEAL_KEY_SM2, "pw", 2, 3650));
+	CHECK_OK(eseal_ca_open(&G.ca, cadir, "pw", 2));
+	eseal_cert_request rq = { 0 };
+	rq.role = ESEAL_ROLE_MAKER;
+	rq.org = "Seal maker";
+	rq.name = "Maker";
+	rq.days = 365;
+	rq.not_before = time(NULL) - 7200;
+	CHECK_OK(eseal_key_generate(&G.maker_key, ESEAL_KEY_SM2));
+	CHECK_OK(eseal_ca_issue(G.ca, &rq, G.maker_key, &G.maker));
+	rq.role = ESEAL_ROLE_SEAL;
+	rq.org = "Example Ltd";
+	rq.name = "Example contract seal";
+	CHECK_OK(eseal_key_generate(&G.key, ESEAL_KEY_SM2));
+	CHECK_OK(eseal_ca_issue(G.ca, &rq, G.key, &G.cert));
+	rq.name = "Someone else";
+	CHECK_OK(eseal_key_generate(&G.other_key, ESEAL_KEY_SM2));
+	CHECK_OK(eseal_ca_issue(G.ca, &rq, G.other_key, &G.other));
+	eseal_seal_params p = { 0 };
+	eseal_cert *signers[1] = { G.cert };
+	p.esid = "33010600000001";
+	p.type = 2;
+	p.name = "Example contract seal";
+	p.cert_list_type = 1;
+	p.signers = signers;
+	p.nsigners = 1;
+	p.valid_start = time(NULL) - 3600;
+	p.valid_end = time(NULL) + 86400 * 30;
+	p.picture_type = "png";
+	p.picture = tiny_png;
+	p.picture_len = sizeof tiny_png;
+	p.width_mm = 40;
+	p.height_mm = 40;
+	CHECK_OK(eseal_seal_make(&G.seal, &p, G.maker, G.maker_key));
+	CHECK_OK(eseal_trust_new(&G.trust));
+	CHECK_OK(eseal_trust_add_cert(G.trust, eseal_ca_root(G.ca)));
+	CHECK_OK(eseal_trust_add_cert(G.trust, eseal_ca_issuing(G.ca)));
+	G.ready = 1;
+}
+
+static eseal_report *gm_sign_verify(eseal_pdf_sig_format fmt, int other_signer, const char *name)
+{
+	W w;
+	w_base(&w);
+	const char *in = save(&w, "unsigned");
+	eseal_buf_free(&w.b);
+	char out[512];
+	snprintf(out, sizeof out, "%s/%s.pdf", E.dir, name);
+	eseal_placement pl = { .kind = ESEAL_PLACE_AT, .page = 1, .x = 100, .y = 100 };
+	eseal_pdf_sign_opts o = { .format = fmt, .seal = G.seal.data, .seal_len = G.seal.len,
+				  .signer = other_signer ? G.other : G.cert,
+				  .key = other_signer ? G.other_key : G.key, .places = &pl, .nplaces = 1 };
+	eseal_pdf_sign_result res;
+	memset(&res, 0, sizeof res);
+	int rc = eseal_pdf_sign(in, out, &o, &res);
+	eseal_pdf_sign_result_free(&res);
+	if (rc)
+		return NULL;
+	eseal_report *r = NULL;
+	CHECK_OK(eseal_pdf_verify(out, G.trust, &r));
+	if (getenv("PDFV_DEBUG")) {
+		eseal_buf t = ESEAL_BUF_INIT;
+		eseal_report_text(r, 0, &t);
+		eseal_buf_cstr(&t);
+		fprintf(stderr, "%s\n", (char *)t.data);
+		eseal_buf_free(&t);
+	}
+	return r;
+}
+
+/* Our own signature appended to third-party files: the earlier signature's
+ * revision_diff must accept it, and ours must pass. */
+static void test_sign_fixtures(void)
+{
+	SKIP_IF_NO_SHARED();
+	gm_env();
+	const char *files[] = { "digitally-signed.pdf", "minimal-signed-restricted.pdf", "hybrid-xref.pdf",
+				"c-linearized.pdf", "form-filled-by-acrobat.pdf" };
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char rel[128], out[512];
+		snprintf(rel, sizeof rel, "fixtures/pdf/%s", files[i]);
+		const char *in = h_shared(rel);
+		REQUIRE(in);
+		snprintf(out, sizeof out, "%s/resigned-%s", E.dir, files[i]);
+		eseal_placement pl = { .kind = ESEAL_PLACE_AT, .page = 1, .x = 60, .y = 60 };
+		eseal_pdf_sign_opts o = { .format = ESEAL_PDF_CMS_SM2, .seal = G.seal.data, .seal_len = G.seal.len,
+					  .signer = G.cert, .key = G.key, .places = &pl, .nplaces = 1 };
+		eseal_pdf_sign_result res;
+		memset(&res, 0, sizeof res);
+		int rc = eseal_pdf_sign(in, out, &o, &res);
+		eseal_pdf_sign_result_free(&res);
+		if (rc) {
+			/* a document that forbids changes (P=1, permissions) may be refused */
+			fprintf(stderr, "  note: %s not signed: %s\n", files[i], eseal_error_last());
+			continue;
+		}
+		eseal_report *r = NULL;
+		CHECK_OK(eseal_pdf_verify(out, G.trust, &r));
+		size_t n = eseal_report_count(r);
+		REQUIRE(n >= 1);
+		eseal_report_item *ours = eseal_report_get(r, n - 1);
+		if (eseal_item_indication(ours) != ESEAL_TOTAL_PASSED || getenv("PDFV_DEBUG")) {
+			eseal_buf t = ESEAL_BUF_INIT;
+			eseal_report_text(r, 0, &t);
+			eseal_buf_cstr(&t);
+			fprintf(stderr, "%s: %s\n", files[i], (char *)t.data);
+			eseal_buf_free(&t);
+		}
+		CHECK_EQ_INT(eseal_item_indication(ours), ESEAL_TOTAL_PASSED);
+		for (size_t k = 0; k + 1 < n; k++)
+			CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, k), "revision_diff"),
+				     ESEAL_CHECK_PASSED);
+		eseal_report_free(r);
+	}
+	/* a second signature of ours through an xref-stream file */
+	char in[512], out[512];
+	snprintf(in, sizeof in, "%s/resigned-c-linearized.pdf", E.dir);
+	snprintf(out, sizeof out, "%s/twice-c-linearized.pdf", E.dir);
+	eseal_placement pl = { .kind = ESEAL_PLACE_AT, .page = 2, .x = 60, .y = 60 };
+	eseal_pdf_sign_opts o = { .format = ESEAL_PDF_SES, .seal = G.seal.data, .seal_len = G.seal.len,
+				  .signer = G.cert, .key = G.key, .places = &pl, .nplaces = 1 };
+	eseal_pdf_sign_result res;
+	memset(&res, 0, sizeof res);
+	CHECK_OK(eseal_pdf_sign(in, out, &o, &res));
+	eseal_pdf_sign_result_free(&res);
+	eseal_report *r = NULL;
+	CHECK_OK(eseal_pdf_verify(out, G.trust, &r));
+	REQUIRE(eseal_report_count(r) == 2);
+	CHECK_EQ_INT(eseal_report_overall(r), ESEAL_TOTAL_PASSED);
+	CHECK_EQ_STR(eseal_item_fact_get(eseal_report_get(r, 0), "covers_whole_file"), "no");
+	CHECK_EQ_STR(eseal_item_fact_get(eseal_report_get(r, 1), "page"), "2");
+	eseal_report_free(r);
+}
+
+static void test_gm_cms_with_seal(void)
+{
+	gm_env();
+	eseal_report *r = gm_sign_verify(ESEAL_PDF_CMS_SM2, 0, "gm-cms");
+	REQUIRE(r);
+	REQUIRE(eseal_report_count(r) == 1);
+	eseal_report_item *it = eseal_report_get(r, 0);
+	CHECK_EQ_INT(eseal_item_indication(it), ESEAL_TOTAL_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "seal_signature"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "signer_in_seal"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_STR(eseal_item_fact_get(it, "seal_name"), "Example contract seal");
+	CHECK_EQ_STR(eseal_item_fact_get(it, "esid"), "33010600000001");
+	CHECK_EQ_STR(eseal_item_fact_get(it, "page"), "1");
+	/* placed with its centre at (100, 100) mm from the top left: 40 mm wide */
+	CHECK_EQ_STR(eseal_item_fact_get(it, "position"), "x=80.0mm y=80.0mm 40.0x40.0mm");
+	eseal_report_free(r);
+}
+
+/* An incremental saving attack on a file signed by eseal_pdf_sign. */
+static void test_isa_on_eseal_signed(void)
+{
+	gm_env();
+	eseal_report *r = gm_sign_verify(ESEAL_PDF_SES, 0, "gm-isa-base");
+	REQUIRE(r);
+	eseal_report_free(r);
+	char path[512];
+	snprintf(path, sizeof path, "%s/gm-isa-base.pdf", E.dir);
+	eseal_pdf *pdf = NULL;
+	CHECK_OK(eseal_pdf_load(&pdf, path));
+	W w;
+	memset(&w, 0, sizeof w);
+	size_t len;
+	const uint8_t *d = eseal_pdf_data(pdf, &len);
+	eseal_buf_put(&w.b, d, len);
+	int is_stream;
+	CHECK_OK(eseal_pdf_startxref(pdf, &w.prev, &is_stream));
+	uint32_t size = eseal_pdf_object_count(pdf);
+	eseal_pdf_free(pdf);
+	w.revs = 2;
+	if (is_stream)
+		SKIP("the signer wrote an xref stream: this test appends a classic table");
+	w_stream(&w, 4, "BT /F1 24 Tf 72 700 Td (Pay 999 EUR to Mallory) Tj ET");
+	w_end(&w, size, NULL);
+	r = NULL;
+	CHECK_OK(eseal_pdf_verify(save(&w, "gm-isa"), G.trust, &r));
+	REQUIRE(eseal_report_count(r) == 1);
+	/* everything else about the signature is fine */
+	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "signature_value"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(eseal_report_get(r, 0), "signer_chain"), ESEAL_CHECK_PASSED);
+	expect_fail(r, 0, "revision_diff");
+	eseal_buf_free(&w.b);
+}
+
+static void test_gm_ses(void)
+{
+	gm_env();
+	eseal_report *r = gm_sign_verify(ESEAL_PDF_SES, 0, "gm-ses");
+	REQUIRE(r);
+	REQUIRE(eseal_report_count(r) == 1);
+	eseal_report_item *it = eseal_report_get(r, 0);
+	CHECK_EQ_INT(eseal_item_indication(it), ESEAL_TOTAL_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "data_hash"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "signature_value"), ESEAL_CHECK_PASSED);
+	CHECK_EQ_INT(eseal_item_check_status(it, "signer_in_seal"), ESEAL_CHECK_PASSED);
+	eseal_report_free(r);
 }
 
 /* ---- third-party fixtures: crypto-valid, no trust anchor ---- */
@@ -538,8 +816,8 @@ static void test_fixtures(void)
 	fixture("prefilled_f1040.pdf", 0);   /* usage rights only */
 }
 
-TESTS(T(test_own_signature_passes), T(test_second_signature_allowed), T(test_isa_content_changed),
+TESTS(T(test_own_signature_passes), T(test_second_signature_allowed), T(test_allowed_updates), T(test_isa_content_changed),
       T(test_isa_page_added), T(test_isa_object_replaced), T(test_isa_open_action),
       T(test_swa_gap_holds_more), T(test_swa_moved_contents), T(test_usf_variants),
       T(test_shadow_hide_oc), T(test_shadow_replace_contents), T(test_evil_annotation),
-      T(test_fixtures))
+      T(test_gm_cms_with_seal), T(test_gm_ses), T(test_isa_on_eseal_signed), T(test_sign_fixtures), T(test_fixtures))

@@ -45,7 +45,8 @@ typedef struct eseal_cms_sign_opts {
  */
 int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 			    const uint8_t *digest, size_t dlen);
-/* The size a signature will have at most (to preallocate PDF /Contents). */
+/* The size a signature will have at most (to preallocate PDF /Contents);
+ * 0 when the options cannot sign. */
 size_t eseal_cms_max_size(const eseal_cms_sign_opts *o);
 
 typedef struct eseal_cms eseal_cms;
@@ -76,6 +77,9 @@ const uint8_t *eseal_cms_econtent(const eseal_cms *c, size_t *len);
 /* 1 when the SignerInfo has signed attributes (the signature covers them),
  * 0 when the signature is directly over the eContent or the content. */
 int eseal_cms_has_signed_attrs(const eseal_cms *c);
+/* The SignerInfo's signature value (what an RFC 3161 signature time-stamp
+ * covers). */
+const uint8_t *eseal_cms_signature_value(const eseal_cms *c, size_t *len);
 
 /*
  * Checks into a report item: cms_signature (the signature over the original

@@ -1,7 +1,7 @@
 /*
  * sample.h - small, real sample documents for the demo and for tests:
- * a multi-page contract between two organisations, as OFD (and, once the
- * PDF writer exists, as PDF), with a signature block naming each party.
+ * a multi-page contract between two organisations, as OFD and as PDF,
+ * with a signature block naming each party.
  */
 #ifndef ESEAL_SAMPLE_H
 #define ESEAL_SAMPLE_H
@@ -23,6 +23,9 @@ typedef struct eseal_sample_opts {
 /* Writes the sample contract as an OFD package to path (atomically). The
  * fonts are referenced by name (宋体), not embedded. */
 int eseal_sample_ofd(const char *path, const eseal_sample_opts *opts);
+/* The same contract as a PDF (atomically): a non-embedded STSong-Light
+ * Type0 font with /UniGB-UCS2-H, so the text extracts as Unicode. */
+int eseal_sample_pdf(const char *path, const eseal_sample_opts *opts);
 
 #ifdef __cplusplus
 }

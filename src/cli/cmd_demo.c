@@ -12,6 +12,8 @@
 #include "eseal/ofdsign.h"
 #include "eseal/picture.h"
 #include "eseal/sample.h"
+#include "eseal/pdfsign.h"
+#include "eseal/pdfverify.h"
 #include "seal_show.h"
 
 static const cli_opt opts[] = {
@@ -107,6 +109,150 @@ static int demo_ofd(demo *d, const uint8_t *seal, size_t seal_len, const eseal_c
 done:
 	eseal_report_free(r);
 	eseal_trust_free(t);
+	return rc;
+}
+
+/* Verifies a signed PDF against the trust anchors in ca_pem. */
+static int demo_pdf_verify(demo *d, const char *file, const char *ca_pem, const char *ca2_pem, int json)
+{
+	printf("\n$ eseal verify %s --trust %s%s%s\n", file, ca_pem, ca2_pem ? " --trust " : "",
+	       ca2_pem ? ca2_pem : "");
+	eseal_trust *t = NULL;
+	eseal_report *r = NULL;
+	int rc;
+	if ((rc = step(eseal_trust_new(&t), "trust")) ||
+	    (rc = step(eseal_trust_add_file(t, ca_pem), ca_pem)) ||
+	    (ca2_pem && (rc = step(eseal_trust_add_file(t, ca2_pem), ca2_pem))) ||
+	    (rc = step(eseal_pdf_verify(file, t, &r), "verify")))
+		goto done;
+	if ((rc = print_report(r, json)))
+		goto done;
+	rc = exit_for_indication(eseal_report_overall(r));
+	if (rc)
+		cli_err(_("the signed demo PDF %s did not verify"), file);
+done:
+	eseal_report_free(r);
+	eseal_trust_free(t);
+	return rc;
+}
+
+static int demo_pdf_sign(const char *in, const char *out, eseal_pdf_sig_format fmt, const uint8_t *seal,
+			 size_t seal_len, const eseal_cert *signer, const eseal_key *key,
+			 eseal_cert *const *chain, size_t nchain)
+{
+	eseal_placement pl[2] = { { 0 } };
+	pl[0].kind = ESEAL_PLACE_KEYWORD;
+	pl[0].keyword = "示例科技有限公司";
+	pl[0].occurrence = 1;
+	pl[1].kind = ESEAL_PLACE_PERFORATION;
+	pl[1].side = ESEAL_SIDE_RIGHT;
+	eseal_pdf_sign_opts o = { 0 };
+	o.format = fmt;
+	o.seal = seal;
+	o.seal_len = seal_len;
+	o.signer = signer;
+	o.key = key;
+	o.chain = chain;
+	o.nchain = nchain;
+	o.places = pl;
+	o.nplaces = fmt == ESEAL_PDF_PADES ? 1 : 2;
+	eseal_pdf_sign_result res = { 0 };
+	int rc = step(eseal_pdf_sign(in, out, &o, &res), out);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < res.nplaced; i++)
+		printf(_("  stamp on page %d at %.1f %.1f mm (%.1f x %.0f mm)\n"), res.placed[i].page,
+		       res.placed[i].box.x, res.placed[i].box.y, res.placed[i].box.w, res.placed[i].box.h);
+	eseal_pdf_sign_result_free(&res);
+	return 0;
+}
+
+/* sample.pdf signed with SM2 CMS (signed.pdf), and with PAdES ECDSA P-256
+ * by a signer of a second CA (ca-ecdsa.pem, signed-pades.pdf); both verified. */
+static int demo_pdf(demo *d, const uint8_t *seal, size_t seal_len, const eseal_cert *signer,
+		    const eseal_key *key, const eseal_cert *maker, const eseal_key *mkey, int json)
+{
+	char in[4096], out[4096], cadir[4096], capem[4096];
+	snprintf(in, sizeof in, "%s", at(d, "sample.pdf"));
+	snprintf(out, sizeof out, "%s", at(d, "signed.pdf"));
+	eseal_sample_opts so = { 0 };
+	so.pages = 3;
+	int rc = step(eseal_sample_pdf(in, &so), "sample.pdf");
+	if (rc)
+		return rc;
+	printf(_("\n$ eseal sign %s --seal seal.esl --keyword 示例科技有限公司 --occurrence 1 "
+		 "--perforation right --format cms-sm2 --out %s\n"), in, out);
+	if ((rc = demo_pdf_sign(in, out, ESEAL_PDF_CMS_SM2, seal, seal_len, signer, key, NULL, 0)) ||
+	    (rc = demo_pdf_verify(d, out, at(d, "ca.pem"), NULL, json)))
+		return rc;
+
+	/* PAdES: an ECDSA P-256 CA, a signer and a seal listing it */
+	snprintf(cadir, sizeof cadir, "%s", at(d, "ca-ecdsa"));
+	snprintf(capem, sizeof capem, "%s", at(d, "ca-ecdsa.pem"));
+	printf(_("\nMaking an ECDSA P-256 CA in %s and a PAdES signer ...\n"), cadir);
+	eseal_ca *ca = NULL;
+	eseal_cert *ec = NULL;
+	eseal_key *eck = NULL;
+	eseal_buf pem = ESEAL_BUF_INIT, png = ESEAL_BUF_INIT, es = ESEAL_BUF_INIT;
+	eseal_seal *s0 = NULL;
+	eseal_cert_request rq = { 0 };
+	rq.role = ESEAL_ROLE_SEAL;
+	rq.org = "示例科技有限公司";
+	rq.name = "示例科技有限公司合同专用章 (ECDSA)";
+	rq.days = 730;
+	if ((rc = step(eseal_ca_init(cadir, "eseal Demo ECDSA CA", ESEAL_KEY_EC_P256, d->pass, strlen(d->pass), 3650), "CA")) ||
+	    (rc = step(eseal_ca_open(&ca, cadir, d->pass, strlen(d->pass)), "CA")))
+		goto done;
+	snprintf(d->path, sizeof d->path, "%.4000s/ca.pem", cadir);
+	if ((rc = step(eseal_file_read(&pem, d->path, 0), "ca.pem")) ||
+	    (rc = step(eseal_file_write_atomic(capem, pem.data, pem.len, 0644), "ca-ecdsa.pem")) ||
+	    (rc = step(eseal_key_generate(&eck, ESEAL_KEY_EC_P256), "key generation")) ||
+	    (rc = step(eseal_ca_issue(ca, &rq, eck, &ec), "certificate issue")) ||
+	    (rc = step(eseal_cert_save_pem(ec, at(d, "signer-ecdsa.pem")), "signer-ecdsa.pem")) ||
+	    (rc = step(eseal_key_save(eck, at(d, "signer-ecdsa.key"), d->pass, strlen(d->pass)), "signer-ecdsa.key")))
+		goto done;
+	/* the same picture as the SM2 seal, in a seal that lists the ECDSA signer */
+	if ((rc = step(eseal_seal_parse(&s0, seal, seal_len), "seal")))
+		goto done;
+	size_t plen;
+	const uint8_t *pic = eseal_seal_picture(s0, &plen);
+	eseal_seal_params p = { 0 };
+	eseal_cert *signers[1] = { ec };
+	p.esid = "33010600000002";
+	p.type = 2;
+	p.name = "示例科技有限公司合同专用章";
+	p.cert_list_type = 1;
+	p.signers = signers;
+	p.nsigners = 1;
+	p.create_date = time(NULL);
+	p.valid_start = p.create_date;
+	p.valid_end = eseal_cert_not_after(ec);
+	p.picture_type = eseal_seal_picture_type(s0);
+	p.picture = pic;
+	p.picture_len = plen;
+	p.width_mm = eseal_seal_picture_width(s0);
+	p.height_mm = eseal_seal_picture_height(s0);
+	if ((rc = step(eseal_seal_make(&es, &p, maker, mkey), "seal")) ||
+	    (rc = step(eseal_file_write_atomic(at(d, "seal-ecdsa.esl"), es.data, es.len, 0644), "seal-ecdsa.esl")))
+		goto done;
+	snprintf(out, sizeof out, "%s", at(d, "signed-pades.pdf"));
+	printf(_("\n$ eseal sign %s --seal seal-ecdsa.esl --key signer-ecdsa.key --cert signer-ecdsa.pem "
+		 "--keyword 示例科技有限公司 --occurrence 1 --format pades --out %s\n"), in, out);
+	eseal_cert *chain[1] = { (eseal_cert *)eseal_ca_issuing(ca) };
+	if ((rc = demo_pdf_sign(in, out, ESEAL_PDF_PADES, es.data, es.len, ec, eck, chain, 1)))
+		goto done;
+	/* the seal's maker belongs to the SM2 CA: trust both */
+	char sm2pem[4096];
+	snprintf(sm2pem, sizeof sm2pem, "%s", at(d, "ca.pem"));
+	rc = demo_pdf_verify(d, out, capem, sm2pem, json);
+done:
+	eseal_seal_free(s0);
+	eseal_ca_free(ca);
+	eseal_cert_free(ec);
+	eseal_key_free(eck);
+	eseal_buf_free(&pem);
+	eseal_buf_free(&png);
+	eseal_buf_free(&es);
 	return rc;
 }
 
@@ -223,6 +369,8 @@ int cmd_demo(int argc, char **argv)
 	}
 	if ((rc = demo_ofd(&d, b.data, b.len, signer, skey, cli_has(&a, opts, "json"))))
 		goto done;
+	if ((rc = demo_pdf(&d, b.data, b.len, signer, skey, maker, mkey, cli_has(&a, opts, "json"))))
+		goto done;
 	printf(_("\nWrote in %s:\n"), d.dir);
 	const char *files[][2] = {
 		{ "ca.pem", N_("trust anchor: root and issuing CA certificates") },
@@ -235,10 +383,15 @@ int cmd_demo(int argc, char **argv)
 		{ "seal.esl", N_("the electronic seal (SESeal V4)") },
 		{ "sample.ofd", N_("a 3-page sample contract (OFD)") },
 		{ "signed.ofd", N_("the contract signed: a seal on page 1 and a cross-page seal") },
+		{ "sample.pdf", N_("the same contract as PDF") },
+		{ "signed.pdf", N_("the PDF signed (SM2 CMS): a seal on page 1 and a cross-page seal") },
+		{ "ca-ecdsa.pem", N_("trust anchor of the ECDSA P-256 CA (ca-ecdsa/)") },
+		{ "seal-ecdsa.esl", N_("a seal for the ECDSA signer (signer-ecdsa.pem, signer-ecdsa.key)") },
+		{ "signed-pades.pdf", N_("the PDF signed with PAdES (ECDSA P-256)") },
 		{ "passphrase", N_("passphrase of the demo keys (keep it secret)") },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		printf("  %-12s %s\n", files[i][0], _(files[i][1]));
+		printf("  %-16s %s\n", files[i][0], _(files[i][1]));
 done:
 	eseal_report_free(r);
 	eseal_trust_free(trust);

@@ -178,7 +178,7 @@ static int key_show(int argc, char **argv)
 		json_decref(j);
 	} else {
 		printf(_("file:       %s\n"), path);
-		printf(_("type:       %s (%s key)\n"), tn, kind);
+		printf(_("type:       %s (%s)\n"), tn, pub ? _("public key") : _("private key"));
 		if (!pub)
 			printf(_("encrypted:  %s\n"), encrypted ? _("yes") : _("NO (plain PKCS#8)"));
 		printf(_("public key SM3: %s\n"), fph);

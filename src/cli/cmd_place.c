@@ -23,7 +23,7 @@ static int load_text(const char *path, eseal_text_doc **out)
 	uint8_t head[1024];
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		eseal_error_set(ESEAL_ENOTFOUND, "cannot open (%s)", strerror(errno));
+		eseal_error_set(ESEAL_ENOTFOUND, _("cannot open (%s)"), strerror(errno));
 		return ESEAL_ENOTFOUND;
 	}
 	size_t n = fread(head, 1, sizeof head, f);
@@ -40,7 +40,7 @@ static int load_text(const char *path, eseal_text_doc **out)
 			eseal_pdf_free(pdf);
 			return rc;
 		}
-	eseal_error_set(ESEAL_EFORMAT, "neither a PDF nor an OFD file");
+	eseal_error_set(ESEAL_EFORMAT, _("neither a PDF nor an OFD file"));
 	return ESEAL_EFORMAT;
 }
 
@@ -70,7 +70,7 @@ static int load_history(const char *path, hist *out)
 	json_t *root = json_load_file(path, 0, &err);
 	if (!root || !json_is_array(root)) {
 		json_decref(root);
-		eseal_error_set(ESEAL_EFORMAT, "not a JSON list of {document, placements}");
+		eseal_error_set(ESEAL_EFORMAT, _("not a JSON list of {document, placements}"));
 		return ESEAL_EFORMAT;
 	}
 	size_t n = json_array_size(root);
@@ -87,12 +87,12 @@ static int load_history(const char *path, hist *out)
 		const char *doc = json_string_value(json_object_get(e, "document"));
 		json_t *pls = json_object_get(e, "placements");
 		if (!doc || !json_is_array(pls)) {
-			eseal_error_set(ESEAL_EFORMAT, "history entry %zu: needs \"document\" and \"placements\"", i + 1);
+			eseal_error_set(ESEAL_EFORMAT, _("history entry %zu: needs \"document\" and \"placements\""), i + 1);
 			rc = ESEAL_EFORMAT;
 			goto fail;
 		}
 		if ((rc = load_text(doc, &out->docs[i]))) {
-			eseal_error_set(rc, "history document %s: %s", doc, eseal_error_last());
+			eseal_error_set(rc, _("history document %s: %s"), doc, eseal_error_last());
 			goto fail;
 		}
 		out->n = i + 1;
@@ -111,7 +111,7 @@ static int load_history(const char *path, hist *out)
 			const char *t = json_string_value(json_object_get(p, "seal_type"));
 			const char *kind = json_string_value(json_object_get(p, "kind"));
 			if (q->page < 1 || (t && !eseal_seal_type_bit(t))) {
-				eseal_error_set(ESEAL_EFORMAT, "history entry %zu: bad placement %zu", i + 1, k + 1);
+				eseal_error_set(ESEAL_EFORMAT, _("history entry %zu: bad placement %zu"), i + 1, k + 1);
 				rc = ESEAL_EFORMAT;
 				goto fail;
 			}

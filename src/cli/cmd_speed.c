@@ -15,7 +15,7 @@
 #include "crypto/sm2/sm2_own.h"
 
 static const cli_opt opts[] = {
-	{ "seconds", 1, N_("seconds per measurement (default 3)"), "N" },
+	{ "seconds", 1, N_("CPU seconds per figure (default 3)"), "N" },
 	{ "json", 0, N_("print the figures as JSON"), NULL },
 	{ 0 }
 };

@@ -82,7 +82,7 @@ int cmd_text(int argc, char **argv)
 	const char *path = a.pos[0];
 	const char *kind = sniff(path);
 	if (!kind) {
-		eseal_error_set(ESEAL_ENOTFOUND, "cannot open (%s)", strerror(errno));
+		eseal_error_set(ESEAL_ENOTFOUND, _("cannot open (%s)"), strerror(errno));
 		return cli_fail(path);
 	}
 	eseal_text_doc *d = NULL;
@@ -101,14 +101,14 @@ int cmd_text(int argc, char **argv)
 		if (eseal_ofd_text_file(&d, path))
 			return cli_fail(path);
 	} else {
-		eseal_error_set(ESEAL_EFORMAT, "neither a PDF nor an OFD file");
+		eseal_error_set(ESEAL_EFORMAT, _("neither a PDF nor an OFD file"));
 		return cli_fail(path);
 	}
 	eseal_text_doc view = *d;
 	if (page) {
 		if ((size_t)page > d->npages) {
 			eseal_text_doc_free(d);
-			eseal_error_set(ESEAL_EINVAL, "no page %ld (the document has %zu)", page, view.npages);
+			eseal_error_set(ESEAL_EINVAL, _("no page %ld (the document has %zu)"), page, view.npages);
 			return cli_fail(path);
 		}
 		view.pages = &d->pages[page - 1];

@@ -414,3 +414,10 @@ int eseal_cms_has_signed_attrs(const eseal_cms *c)
 {
 	return c->has_attrs;
 }
+
+const uint8_t *eseal_cms_signature_value(const eseal_cms *c, size_t *len)
+{
+	if (len)
+		*len = c->sig.len;
+	return c->sig.p;
+}

@@ -268,6 +268,14 @@ static void check_esscert(const eseal_cms *c, const uint8_t *cert, size_t certle
 			 c->esscert == 2 ? "-v2" : "", name);
 }
 
+/* The GM and the PKCS#7 data OIDs name the same thing; producers mix them. */
+static int same_content_type(const char *a, const char *b)
+{
+	int ad = !strcmp(a, CMS_OID_DATA) || !strcmp(a, CMS_OID_GM_DATA);
+	int bd = !strcmp(b, CMS_OID_DATA) || !strcmp(b, CMS_OID_GM_DATA);
+	return ad && bd ? 1 : !strcmp(a, b);
+}
+
 int eseal_cms_verify(const eseal_cms *c, const uint8_t *digest, size_t dlen,
 		     const eseal_trust *trust, time_t at, eseal_report_item *it)
 {
@@ -283,7 +291,7 @@ int eseal_cms_verify(const eseal_cms *c, const uint8_t *digest, size_t dlen,
 		eseal_time_format_human(t, c->signing_time);
 		eseal_item_fact(it, "time", "%s", t);
 	}
-	if (c->has_attrs && c->has_attr_ctype && strcmp(c->attr_ctype, c->content_type))
+	if (c->has_attrs && c->has_attr_ctype && !same_content_type(c->attr_ctype, c->content_type))
 		eseal_item_check(it, "format", ESEAL_CHECK_FAILED, ESEAL_SUB_FORMAT_FAILURE,
 				 "contentType attribute %s differs from eContentType %s",
 				 c->attr_ctype, c->content_type);
@@ -305,7 +313,8 @@ int eseal_cms_verify(const eseal_cms *c, const uint8_t *digest, size_t dlen,
 	check_esscert(c, cert, certlen, it);
 
 	time_t when = at ? at : c->signing_time ? c->signing_time : time(NULL);
-	const char *wname = at ? "the verification time" : c->signing_time ? "signing time" : "now";
+	const char *wname = c->signing_time && when == c->signing_time ? "signing time"
+			    : at ? "the validation time" : "now";
 	verify_check_cert_time(it, "signer_cert_validity", cert, certlen, when, wname);
 
 	const uint8_t *extra[CMS_MAX_CERTS];

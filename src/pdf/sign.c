@@ -385,7 +385,8 @@ static int build_update(sign_ctx *c, double wmm, double hmm)
 	if ((rc = write_sig_dict(c, signum)))
 		goto done;
 
-	/* every touched page once, its /Annots extended */
+	/* every touched page once, its /Annots extended: the array object
+	 * itself when it is indirect, else the page */
 	for (size_t i = 0; rc == 0 && i < nw; i++) {
 		const eseal_pdf_page_info *pg = c->nspots ? &c->pinfo[i] : &first;
 		int seen = 0;
@@ -394,69 +395,101 @@ static int build_update(sign_ctx *c, double wmm, double hmm)
 				seen = 1;
 		if (seen)
 			continue;
-		const eseal_pdf_val *annots = eseal_pdf_resolve(pdf, eseal_pdf_val_get(pg->dict, "Annots"));
-		static const char *const skip[] = { "Annots", NULL };
-		if ((rc = pdf_incr_begin(w, pg->num, pg->gen)))
+		const eseal_pdf_val *araw = eseal_pdf_val_get(pg->dict, "Annots");
+		const eseal_pdf_val *annots = eseal_pdf_resolve(pdf, araw);
+		int is_arr = annots && eseal_pdf_val_type(annots) == ESEAL_PDF_ARRAY;
+		uint32_t onum = pg->num;
+		uint16_t ogen = pg->gen;
+		int own = is_arr && araw && eseal_pdf_val_type(araw) == ESEAL_PDF_REF;
+		if (own)
+			eseal_pdf_val_ref(araw, &onum, &ogen);
+		if ((rc = pdf_incr_begin(w, onum, ogen)))
 			break;
 		eseal_buf *b = &w->out;
-		eseal_buf_puts(b, "<<");
-		if ((rc = pdf_incr_dict_entries(w, b, pg->dict, pg->num, pg->gen, skip)))
-			break;
-		eseal_buf_puts(b, " /Annots [");
-		for (size_t k = 0; annots && eseal_pdf_val_type(annots) == ESEAL_PDF_ARRAY &&
-				   k < eseal_pdf_val_len(annots); k++) {
+		if (!own) {
+			static const char *const skip[] = { "Annots", NULL };
+			eseal_buf_puts(b, "<<");
+			if ((rc = pdf_incr_dict_entries(w, b, pg->dict, onum, ogen, skip)))
+				break;
+			eseal_buf_puts(b, " /Annots");
+		}
+		eseal_buf_puts(b, " [");
+		for (size_t k = 0; is_arr && k < eseal_pdf_val_len(annots); k++) {
 			eseal_buf_putc(b, ' ');
-			if ((rc = pdf_incr_value(w, b, eseal_pdf_val_at(annots, k), pg->num, pg->gen, 1)))
+			if ((rc = pdf_incr_value(w, b, eseal_pdf_val_at(annots, k), onum, ogen, 1)))
 				break;
 		}
 		for (size_t k = i; k < nw; k++)
 			if (!c->nspots || c->pinfo[k].num == pg->num)
 				eseal_buf_printf(b, " %u 0 R", wnum[k]);
-		eseal_buf_puts(b, " ] >>");
+		eseal_buf_puts(b, own ? " ]" : " ] >>");
 		if (!rc)
 			rc = pdf_incr_end(w);
 	}
 	if (rc)
 		goto done;
 
-	/* a new /AcroForm with the old entries, and the catalog pointing at it */
-	uint32_t afnum = pdf_incr_alloc(w);
-	if ((rc = pdf_incr_begin(w, afnum, 0)))
+	/* the AcroForm: its own object rewritten when it has one (the catalog
+	 * then stays as it is), else a new object and a new catalog */
+	const eseal_pdf_val *afraw = eseal_pdf_val_get(cat, "AcroForm");
+	uint32_t afnum;
+	uint16_t afgen = 0;
+	int af_kept = af && afraw && eseal_pdf_val_type(afraw) == ESEAL_PDF_REF;
+	if (af_kept)
+		eseal_pdf_val_ref(afraw, &afnum, &afgen);
+	else
+		afnum = pdf_incr_alloc(w);
+	const eseal_pdf_val *fraw = af ? eseal_pdf_val_get(af, "Fields") : NULL;
+	int fields_own = fields && fraw && eseal_pdf_val_type(fraw) == ESEAL_PDF_REF;
+	if ((rc = pdf_incr_begin(w, afnum, afgen)))
 		goto done;
 	static const char *const afskip[] = { "Fields", "SigFlags", NULL };
+	static const char *const afskip1[] = { "SigFlags", NULL };
 	eseal_buf_puts(&w->out, "<<");
-	if (af && (rc = pdf_incr_dict_entries(w, &w->out, af, afnum, 0, afskip)))
+	if (af && (rc = pdf_incr_dict_entries(w, &w->out, af, afnum, afgen, fields_own ? afskip1 : afskip)))
 		goto done;
-	eseal_buf_puts(&w->out, " /Fields [");
+	uint32_t fnum = afnum;
+	uint16_t fgen = afgen;
+	if (fields_own) {
+		eseal_pdf_val_ref(fraw, &fnum, &fgen);
+		eseal_buf_puts(&w->out, " /SigFlags 3 >>");
+		if ((rc = pdf_incr_end(w)) || (rc = pdf_incr_begin(w, fnum, fgen)))
+			goto done;
+		eseal_buf_puts(&w->out, "[");
+	} else {
+		eseal_buf_puts(&w->out, " /Fields [");
+	}
 	for (size_t k = 0; fields && k < eseal_pdf_val_len(fields); k++) {
 		eseal_buf_putc(&w->out, ' ');
-		if ((rc = pdf_incr_value(w, &w->out, eseal_pdf_val_at(fields, k), afnum, 0, 1)))
+		if ((rc = pdf_incr_value(w, &w->out, eseal_pdf_val_at(fields, k), fnum, fgen, 1)))
 			goto done;
 	}
-	eseal_buf_printf(&w->out, " %u 0 R ] /SigFlags 3 >>", fieldnum);
+	eseal_buf_printf(&w->out, fields_own ? " %u 0 R ]" : " %u 0 R ] /SigFlags 3 >>", fieldnum);
 	if ((rc = pdf_incr_end(w)))
 		goto done;
 
-	static const char *const catskip[] = { "AcroForm", "Perms", NULL };
-	static const char *const catskip1[] = { "AcroForm", NULL };
-	if ((rc = pdf_incr_begin(w, catnum, catgen)))
-		goto done;
-	eseal_buf_puts(&w->out, "<<");
-	if ((rc = pdf_incr_dict_entries(w, &w->out, cat, catnum, catgen, o->certify ? catskip : catskip1)))
-		goto done;
-	eseal_buf_printf(&w->out, " /AcroForm %u 0 R", afnum);
-	if (o->certify) {
-		static const char *const pskip[] = { "DocMDP", NULL };
-		const eseal_pdf_val *perms = eseal_pdf_resolve(pdf, eseal_pdf_val_get(cat, "Perms"));
-		eseal_buf_puts(&w->out, " /Perms <<");
-		if (perms && eseal_pdf_val_type(perms) == ESEAL_PDF_DICT &&
-		    (rc = pdf_incr_dict_entries(w, &w->out, perms, catnum, catgen, pskip)))
+	if (!af_kept || o->certify) {
+		static const char *const catskip[] = { "AcroForm", "Perms", NULL };
+		static const char *const catskip1[] = { "AcroForm", NULL };
+		if ((rc = pdf_incr_begin(w, catnum, catgen)))
 			goto done;
-		eseal_buf_printf(&w->out, " /DocMDP %u 0 R >>", signum);
+		eseal_buf_puts(&w->out, "<<");
+		if ((rc = pdf_incr_dict_entries(w, &w->out, cat, catnum, catgen, o->certify ? catskip : catskip1)))
+			goto done;
+		eseal_buf_printf(&w->out, " /AcroForm %u %u R", afnum, afgen);
+		if (o->certify) {
+			static const char *const pskip[] = { "DocMDP", NULL };
+			const eseal_pdf_val *perms = eseal_pdf_resolve(pdf, eseal_pdf_val_get(cat, "Perms"));
+			eseal_buf_puts(&w->out, " /Perms <<");
+			if (perms && eseal_pdf_val_type(perms) == ESEAL_PDF_DICT &&
+			    (rc = pdf_incr_dict_entries(w, &w->out, perms, catnum, catgen, pskip)))
+				goto done;
+			eseal_buf_printf(&w->out, " /DocMDP %u 0 R >>", signum);
+		}
+		eseal_buf_puts(&w->out, " >>");
+		if ((rc = pdf_incr_end(w)))
+			goto done;
 	}
-	eseal_buf_puts(&w->out, " >>");
-	if ((rc = pdf_incr_end(w)))
-		goto done;
 	uint64_t prev;
 	int xs;
 	if ((rc = eseal_pdf_startxref(pdf, &prev, &xs)))

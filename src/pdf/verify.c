@@ -184,7 +184,7 @@ static void widget_facts(eseal_pdf *pdf, const pdfv_sig *s, eseal_report_item *i
 	double rc[4] = { 0 };
 	int ok = rect && rect->type == ESEAL_PDF_ARRAY && rect->u.a.n == 4;
 	for (int i = 0; ok && i < 4; i++)
-		ok = !pdf_num(rect->u.a.v[i], &rc[i]);
+		ok = pdf_num(rect->u.a.v[i], &rc[i]);
 	if (!ok || (rc[2] - rc[0] == 0 && rc[3] - rc[1] == 0)) {
 		eseal_item_fact(it, "position", "invisible (no appearance on a page)");
 		if (page)
@@ -301,13 +301,9 @@ static void verify_one(eseal_pdf *pdf, pdfv_sig *s, int mdp_p, uint32_t mdp_sig,
 {
 	char buf[256];
 	const char *v;
-	if ((v = str_of(pdf, s->dict, "T", buf, sizeof buf)) || s->field) {
-		const eseal_pdf_val *f = NULL;
-		if (s->field && !eseal_pdf_object(pdf, s->field, &f))
-			v = str_of(pdf, f, "T", buf, sizeof buf);
-		if (v)
-			eseal_item_fact(it, "field", "%s", v);
-	}
+	const eseal_pdf_val *f = NULL;
+	if (s->field && !eseal_pdf_object(pdf, s->field, &f) && (v = str_of(pdf, f, "T", buf, sizeof buf)))
+		eseal_item_fact(it, "field", "%s", v);
 	const eseal_pdf_val *sf = eseal_pdf_resolve(pdf, pdf_dict_get(s->dict, "SubFilter"));
 	const char *subfilter = eseal_pdf_val_name(sf);
 	eseal_item_fact(it, "sub_filter", "%s", *subfilter ? subfilter : "(none)");

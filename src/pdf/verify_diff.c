@@ -27,8 +27,11 @@ typedef struct diffctx {
 	size_t npa, npb;
 	uint32_t *annots;       /* indirect /Annots arrays of pages at a */
 	size_t nannots;
+	uint32_t sig_ap[256];   /* appearance streams of signature widgets at a */
+	size_t nsig_ap;
 	eseal_buf bad, note;
 	size_t nbad, nnote;
+	size_t nannot;          /* annotations other than signature widgets added */
 	eseal_buf s1, s2;
 } diffctx;
 
@@ -122,10 +125,12 @@ static void new_annot(diffctx *c, const eseal_pdf_val *ref, int page)
 			NOTE(c, "signature widget added on page %d", page);
 		return;
 	}
-	if (c->p == 1 || c->p == 2)
+	if (c->p == 1 || c->p == 2) {
 		BAD(c, "page %d: annotation /%s added to a certified document (P=%d)", page, sub, c->p);
-	else
+	} else {
 		NOTE(c, "annotation /%s added on page %d", sub, page);
+		c->nannot++;
+	}
 }
 
 /* Old and new /Annots arrays of one page: the old entries must all stay. */
@@ -237,11 +242,10 @@ static void catalog_diff(diffctx *c, const eseal_pdf_val *o, const eseal_pdf_val
 			if ((pass && pdf_dict_get(other, k)) || same(c, pdf_dict_get(o, k), pdf_dict_get(n, k)))
 				continue;
 			if (!strcmp(k, "AcroForm")) {
+				/* moved to another object or made direct: the same rules
+				 * apply to the old and the new form dictionary */
 				const eseal_pdf_val *fo = pdf_dict_get(o, k), *fn = pdf_dict_get(n, k);
-				if (fo && fn && fo->type == ESEAL_PDF_REF && fn->type == ESEAL_PDF_REF)
-					BAD(c, "catalog /AcroForm points to another object");
-				else
-					acroform_diff(c, pdfv_resolve_at(c->pdf, c->a, fo), pdfv_resolve_at(c->pdf, c->b, fn));
+				acroform_diff(c, pdfv_resolve_at(c->pdf, c->a, fo), pdfv_resolve_at(c->pdf, c->b, fn));
 			} else if (!strcmp(k, "DSS") || !strcmp(k, "Extensions") || !strcmp(k, "Metadata")) {
 				NOTE(c, "catalog /%s updated", k);
 			} else {
@@ -341,6 +345,11 @@ static void object_diff(diffctx *c, uint32_t num)
 			    type_name(o, "Subtype"), c->p);
 		else
 			NOTE(c, "annotation %u (/%s) changed", num, type_name(o, "Subtype"));
+	} else if (o->type == ESEAL_PDF_STREAM && has_num(c->sig_ap, c->nsig_ap, num)) {
+		if (c->p == 1)
+			BAD(c, "signature appearance %u redrawn in a certified document (P=1)", num);
+		else
+			NOTE(c, "signature appearance %u redrawn", num);
 	} else if (!strcmp(type, "Pages")) {
 		BAD(c, "page tree node %u changed", num);
 	} else if (o->type == ESEAL_PDF_STREAM) {
@@ -438,6 +447,26 @@ static void revision_pair(diffctx *c, size_t b)
 			c->annots[c->nannots++] = pdfv_ref_num(pg, "Annots");
 	}
 
+	/* signing an existing empty signature field may redraw its appearance */
+	c->nsig_ap = 0;
+	for (size_t i = 0; i < c->npa; i++) {
+		const eseal_pdf_val *pg, *an;
+		if (eseal_pdf_object_at(pdf, c->a, c->pages_a[i], &pg) ||
+		    !(an = pdfv_get_at(pdf, c->a, pg, "Annots")) || an->type != ESEAL_PDF_ARRAY)
+			continue;
+		for (size_t k = 0; k < an->u.a.n && k < 10000; k++) {
+			const eseal_pdf_val *w = pdfv_resolve_at(pdf, c->a, an->u.a.v[k]);
+			if (!w || w->type != ESEAL_PDF_DICT || strcmp(field_type(c, c->a, w), "Sig"))
+				continue;
+			const eseal_pdf_val *ap = pdfv_get_at(pdf, c->a, w, "AP");
+			for (size_t j = 0; ap && ap->type == ESEAL_PDF_DICT && j < ap->u.d.n; j++) {
+				const eseal_pdf_val *v = ap->u.d.kv[j].val;
+				if (v->type == ESEAL_PDF_REF && c->nsig_ap < sizeof c->sig_ap / sizeof *c->sig_ap)
+					c->sig_ap[c->nsig_ap++] = v->u.ref.num;
+			}
+		}
+	}
+
 	uint64_t lo = pdf->revs[c->a].end, hi = pdf->revs[b].end;
 	for (size_t i = 0; i < pdf->nsecs; i++) {
 		const pdf_section *s = &pdf->secs[i];
@@ -480,6 +509,11 @@ void pdfv_check_diff(eseal_pdf *pdf, const pdfv_sig *s, int p, eseal_report_item
 	if (c.nbad)
 		eseal_item_check(it, "revision_diff", ESEAL_CHECK_FAILED, ESEAL_SUB_MODIFIED_AFTER,
 				 "%zu later revision(s) changed what was signed: %s", later, (char *)c.bad.data);
+	else if (c.nannot)
+		/* allowed, but an added annotation can cover signed content: say so */
+		eseal_item_check(it, "revision_diff", ESEAL_CHECK_WARNING, NULL,
+				 "%zu later revision(s) added annotations, which can cover signed content: %s",
+				 later, (char *)c.note.data);
 	else if (c.nnote)
 		eseal_item_check(it, "revision_diff", ESEAL_CHECK_PASSED, NULL,
 				 "%zu later revision(s), allowed changes only: %s", later, (char *)c.note.data);

@@ -46,15 +46,23 @@ static size_t parties(const pl_doc *d, const uint32_t *org, size_t norg, party *
 			continue;
 		/* the label: "甲方", "乙方（供货方）", "委托方", "甲方（出租人）" */
 		long fang = -1;
-		for (long j = 0; j < k; j++)
+		for (long j = 0; j < k && j < 6; j++)
 			if (l->cp[j] == 0x65b9 /* 方 */ || l->cp[j] == 0x4eba /* 人 */) {
 				fang = j;
 				break;
 			}
-		if (fang < 0 || fang > 4)
+		if (fang < 1)
 			continue;
-		if (l->cp[fang] == 0x4eba && l->cp[0] != 0x7532 && l->cp[0] != 0x4e59 && l->cp[0] != 0x4e19)
-			continue; /* "法定代表人：" is no party; only 甲/乙/丙…人 */
+		/* "法定代表人：", "联系人：" name people, not parties */
+		static const char *people[] = { "代表", "联系", "代理", "负责", "经办", "收款", "开户", "签约", "见证" };
+		int person = 0;
+		for (size_t j = 0; j < sizeof people / sizeof *people; j++) {
+			long at = pl_find(l, people[j], 0);
+			if (at >= 0 && at < k)
+				person = 1;
+		}
+		if (person)
+			continue;
 		party *q = &p[np];
 		memset(q, 0, sizeof *q);
 		q->nkey = (size_t)fang + 1;
@@ -66,7 +74,9 @@ static size_t parties(const pl_doc *d, const uint32_t *org, size_t norg, party *
 			memcpy(q->alias, l->cp + open + 1, q->nalias * sizeof *q->alias);
 		}
 		size_t nv = l->n - (size_t)k - 1;
-		q->signer = nv == norg && memcmp(l->cp + k + 1, org, norg * sizeof *org) == 0;
+		/* the name exactly, or followed by "（以下简称…）" */
+		q->signer = norg && nv >= norg && memcmp(l->cp + k + 1, org, norg * sizeof *org) == 0 &&
+			    (nv == norg || l->cp[k + 1 + norg] == 0xff08);
 		/* a party listed twice (header repeated on a later page) counts once */
 		int dup = 0;
 		for (size_t j = 0; j < np; j++)

@@ -58,8 +58,14 @@ static int build(const pl_doc *d, gindex *ix)
 	for (size_t i = 0; i < d->n; i++) {
 		const pl_line *l = &d->lines[i];
 		for (size_t a = 0; a < l->n; a++)
-			for (size_t n = NMIN; n <= NMAX && a + n <= l->n; n++)
+			for (size_t n = NMIN; n <= NMAX && a + n <= l->n; n++) {
+				/* a fragment never spans a wide gap (two columns of one line) */
+				const eseal_box *p = &l->src->chars[l->ci[a + n - 2]].box;
+				const eseal_box *q = &l->src->chars[l->ci[a + n - 1]].box;
+				if (q->x - (p->x + p->w) > 1.5 * (q->h > 0 ? q->h : 4))
+					break;
 				ix->g[ix->n++] = (gram){ hash(l->cp + a, n), (uint32_t)i, (uint32_t)a, (uint32_t)n };
+			}
 	}
 	qsort(ix->g, ix->n, sizeof *ix->g, gcmp);
 	return 0;
@@ -150,7 +156,11 @@ int pl_habit(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 				if (e > spread)
 					spread = e;
 			}
-			double sc = spread + 0.02 * hypot(mx, my) - 0.01 * g0->n;
+			/* nearest anchor: distance from the stamp to the fragment's box */
+			eseal_box b0 = gbox(&hd[0], g0);
+			double ex = p0->x < b0.x ? b0.x - p0->x : p0->x > b0.x + b0.w ? p0->x - b0.x - b0.w : 0;
+			double ey = p0->y < b0.y ? b0.y - p0->y : p0->y > b0.y + b0.h ? p0->y - b0.y - b0.h : 0;
+			double sc = spread + 0.05 * hypot(ex, ey) - 0.01 * g0->n;
 			if (sc < best) {
 				best = sc;
 				bdx = mx;

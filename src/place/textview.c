@@ -199,7 +199,7 @@ int pl_is_date(const pl_line *l)
 /* A seal word at i: 盖章 公章 签章 印章 (and the bare 章 of "（章）"). */
 int pl_is_seal_word_at(const pl_line *l, size_t i, size_t *len)
 {
-	static const char *words[] = { "盖章", "公章", "签章", "印章", "签字盖章", "签名盖章", "（章）" };
+	static const char *words[] = { "盖章", "公章", "签章", "印章", "专用章", "财务章", "（章）" };
 	for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
 		uint32_t t[8];
 		size_t n = pl_utf32(words[w], t, 8);
@@ -264,21 +264,48 @@ int pl_seal_label(const pl_line *l, size_t from, size_t *s, size_t *e, size_t *w
 		size_t n;
 		if (!pl_is_seal_word_at(l, i, &n))
 			continue;
-		int bracket = i > 0 && l->cp[i - 1] == 0xff08;
+		/* inside brackets: "（盖章）", "（签字或盖章）", "（签字、盖章）" */
+		size_t open = i;
+		int bracket = l->cp[i] == 0xff08;
+		for (size_t j = i; !bracket && j > 0 && i - j < 5; j--) {
+			if (l->cp[j - 1] == 0xff09)
+				break;
+			if (l->cp[j - 1] == 0xff08) {
+				open = j - 1;
+				bracket = 1;
+			}
+		}
 		size_t after = i + n;
-		if (bracket && after < l->n && l->cp[after] != 0xff09)
-			continue;
-		if (bracket)
+		if (bracket && l->cp[after - 1] != 0xff09) {
+			while (after < l->n && after - (i + n) < 3 && l->cp[after] != 0xff09)
+				after++;
+			if (after >= l->n || l->cp[after] != 0xff09)
+				continue;
 			after++;
+		}
 		int ends = after >= l->n || l->cp[after] == 0xff1a;
-		if (l->cp[i] == 0xff08)
-			bracket = 1;
 		if (!bracket && !ends)
 			continue;
-		pl_label_span(l, i, n, s, e);
-		if (i - *s > 16)
+		pl_label_span(l, open, 1, s, e);
+		if (*e < after)
+			*e = after;
+		if (*e < l->n && l->cp[*e] == 0xff1a)
+			(*e)++;
+		/* "甲方：（盖章）": the party word before the colon belongs to the label */
+		if (*s == open && open > 0 && l->cp[open - 1] == 0xff1a && open >= 2) {
+			size_t a = open - 1;
+			while (a > 0 && open - a < 12 && l->cp[a - 1] != 0xff1a && l->cp[a - 1] != 0x3002)
+				a--;
+			*s = a;
+		}
+		if (open - *s > 16)
 			continue;
-		*w = i;
+		/* a bare seal word ending a line must look like a label, not the
+		 * tail of a wrapped sentence ("…应在变更后加盖公章") */
+		if (!bracket && (after >= l->n || l->cp[after] != 0xff1a) &&
+		    (open - *s > 6 || (open > 0 && l->cp[open - 1] == 0x52a0 /* 加 */)))
+			continue;
+		*w = open;
 		return 1;
 	}
 	return 0;
