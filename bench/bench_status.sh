@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench_status.sh - status answers per second from `eseal serve`
-# (GET /api/v1/status/{esid}, read from the SQLite store), next to nginx
+# (GET /api/v1/status/{esid}: a signed DER answer read from the SQLite
+# store, signed once and cached until the seal changes), next to nginx
 # serving a static file of exactly the same size, on the same machine in
 # the same run, both measured with `wrk -t2 -c64 -d10s`.
 # Needs: wrk, nginx, sqlite3, curl (scripts/deps.sh installs them).
@@ -41,13 +42,15 @@ INSERT INTO seals (org_id, esid, name, type, status, valid_start, valid_end, cre
   VALUES ((SELECT id FROM organisations WHERE credit_code = 'bench'), '$ESID', 'bench seal', 1, 'valid',
           $NOW, $((NOW + 31536000)), $NOW, $NOW);
 SQL
-curl -s -o "$T/answer.json" "${URL}api/v1/status/$ESID"
-SIZE=$(stat -c %s "$T/answer.json")
-grep -q '"status":"valid"' "$T/answer.json" || { echo "bench_status: unexpected answer: $(cat "$T/answer.json")"; exit 1; }
+# the signed DER answer (cached per seal by the server until the seal changes)
+curl -s -o "$T/answer.der" "${URL}api/v1/status/$ESID"
+SIZE=$(stat -c %s "$T/answer.der")
+"$B" status show "$T/answer.der" --trust "$T/data/ca/ca.pem" --json | grep -q '"status": "good"' ||
+	{ echo "bench_status: unexpected answer: $("$B" status show "$T/answer.der" 2>&1)"; exit 1; }
 
 # nginx: 2 workers, a static file of the same size, no logging
 mkdir -p "$T/www" "$T/nginx/logs"
-cp "$T/answer.json" "$T/www/status.json"
+cp "$T/answer.der" "$T/www/status.der"
 PORT=$((20000 + RANDOM % 20000))
 cat >"$T/nginx/nginx.conf" <<CONF
 user root;
@@ -60,7 +63,7 @@ http {
 	sendfile on;
 	tcp_nopush on;
 	keepalive_requests 1000000;
-	types { application/json json; }
+	types { application/eseal-status der; }
 	server {
 		listen 127.0.0.1:$PORT;
 		root $T/www;
@@ -71,15 +74,15 @@ CONF
 nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx.err" &
 NPID=$!
 for _ in $(seq 1 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/status.json" && break
+	curl -s -o /dev/null "http://127.0.0.1:$PORT/status.der" && break
 	sleep 0.1
 done
-NSIZE=$(curl -s "http://127.0.0.1:$PORT/status.json" | wc -c)
+NSIZE=$(curl -s "http://127.0.0.1:$PORT/status.der" | wc -c)
 [ "$NSIZE" = "$SIZE" ] || { echo "bench_status: nginx is not serving the file"; cat "$T/nginx.err"; exit 1; }
 
 rps() { wrk -t2 -c64 -d"${DUR}s" "$1" | tee -a "$T/wrk.log" | sed -n 's/^Requests\/sec: *//p'; }
 E=$(rps "${URL}api/v1/status/$ESID")
-N=$(rps "http://127.0.0.1:$PORT/status.json")
+N=$(rps "http://127.0.0.1:$PORT/status.der")
 echo "machine: $(nproc) cores, $(uname -sr)"
 echo "body size: $SIZE bytes"
 echo "eseal serve  GET /api/v1/status/$ESID: $E requests/s"

@@ -4,12 +4,14 @@
 # differential run against OpenSSL (in the background, logged) and the
 # dudect-style timing test. Measures only; never changes the tree.
 #
-# usage: bench/sm2.sh [BUILD_DIR] [--seconds N] [--diff N] [--dudect N]
+# usage: bench/sm2.sh [BUILD_DIR] [--seconds N] [--diff N] [--wait] [--dudect N]
 #   BUILD_DIR  where bench_sm2 and bench_sm2_dudect were built
 #              (default $ESEAL_BUILD, else ./build); build it with
 #              -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo for real figures
-#   --diff N   start N differential cases (1000000 for the full run) in the
-#              background; the log path is printed
+#   --diff N   N differential cases against OpenSSL (1000000 for the full
+#              run, about 10-15 min on one core), a third of them through
+#              eseal_key_sign/verify; in the background, log path printed
+#   --wait     run the differential cases in the foreground and wait
 #   --dudect N timing test with N samples per secret class pair
 set -euo pipefail
 
@@ -17,12 +19,14 @@ build=${ESEAL_BUILD:-build}
 seconds=3
 diff_n=0
 dudect_n=0
+wait_diff=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) seconds=$2; shift 2 ;;
 	--diff) diff_n=$2; shift 2 ;;
 	--dudect) dudect_n=$2; shift 2 ;;
-	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+	--wait) wait_diff=1; shift ;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
 	-*) echo "sm2.sh: unknown option $1" >&2; exit 3 ;;
 	*) build=$1; shift ;;
 	esac
@@ -45,6 +49,8 @@ echo "$ours"
 our_sign=$(sed -n 's/^sm2 sign\/s: //p' <<<"$ours")
 our_verify=$(sed -n 's/^sm2 verify\/s: //p' <<<"$ours")
 our_verify_tab=$(sed -n 's/^eseal sm2 verify (key object with table) *\([0-9]*\) .*/\1/p' <<<"$ours")
+lib_sign=$(sed -n 's/^sm2 library sign\/s: //p' <<<"$ours")
+lib_verify=$(sed -n 's/^sm2 library verify\/s: //p' <<<"$ours")
 
 # openssl speed prints "... sign/s verify/s" as the last two fields (CPU user time).
 ossl_line() {
@@ -62,10 +68,16 @@ echo
 printf "%-40s %12s %12s\n" "" "sign/s" "verify/s"
 printf "%-40s %12s %12s\n" "eseal own SM2 (one core)" "$our_sign" "$our_verify"
 printf "%-40s %12s %12s\n" "eseal own SM2, per-key table" "-" "$our_verify_tab"
+printf "%-40s %12s %12s\n" "eseal_key_sign/verify (library API)" "$lib_sign" "$lib_verify"
 printf "%-40s %12s %12s\n" "openssl speed sm2" "$os_sign" "$os_verify"
 printf "%-40s %12s %12s\n" "openssl speed ecdsap256" "$p_sign" "$p_verify"
 awk -v s="$our_sign" -v v="$our_verify" -v t="$our_verify_tab" -v os="$os_sign" -v ov="$os_verify" \
-	'BEGIN { printf "%-40s %11.1fx %11.1fx  (with key table %.1fx)\n", "eseal / openssl sm2", s/os, v/ov, t/ov }'
+	-v ls="$lib_sign" -v lv="$lib_verify" -v ps="$p_sign" -v pv="$p_verify" 'BEGIN {
+	printf "%-40s %11.1fx %11.1fx  (with key table %.1fx)\n", "eseal / openssl sm2", s/os, v/ov, t/ov
+	printf "%-40s %11.1fx %11.1fx\n", "eseal library API / openssl sm2", ls/os, lv/ov
+	printf "%-40s %11.1fx %11.1fx\n", "eseal / openssl ecdsap256", s/ps, v/pv
+	printf "%-40s %11.2fx %11.2fx\n", "openssl sm2 / openssl ecdsap256", os/ps, ov/pv
+}'
 
 if [ -x "$build/eseal" ]; then
 	echo
@@ -80,9 +92,16 @@ if [ "$dudect_n" -gt 0 ]; then
 fi
 
 if [ "$diff_n" -gt 0 ]; then
-	log=$(mktemp /tmp/eseal-sm2-diff-XXXXXX.log)
-	nohup "$bench" --diff "$diff_n" >"$log" 2>&1 &
 	echo
-	echo "== differential run of $diff_n cases started (pid $!); log: $log"
-	echo "   it ends with 'differential: $diff_n cases, 0 disagreements' or exits 1"
+	if [ "$wait_diff" = 1 ]; then
+		echo "== differential run of $diff_n cases"
+		start=$(date +%s)
+		"$bench" --diff "$diff_n"
+		echo "== differential run took $(( $(date +%s) - start )) s"
+	else
+		log=$(mktemp /tmp/eseal-sm2-diff-XXXXXX.log)
+		nohup "$bench" --diff "$diff_n" >"$log" 2>&1 &
+		echo "== differential run of $diff_n cases started (pid $!); log: $log"
+		echo "   it ends with 'differential: $diff_n cases, 0 disagreements' or exits 1"
+	fi
 fi

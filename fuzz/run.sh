@@ -23,15 +23,41 @@ seed() { # seed TARGET: fills $WORK/TARGET with inputs that reach deep code
   esac
 }
 
-status=0
+# run_one TARGET: one target for SECONDS_EACH; its log in $WORK/TARGET.log
+run_one() {
+  local bin=$1 t
+  t=$(basename "$bin")
+  seed "$t"
+  if "$bin" -artifact_prefix="$BUILD/crashes/$t-" -max_total_time="$SECONDS_EACH" -max_len=1048576 -timeout=20 \
+       -rss_limit_mb=2048 -print_final_stats=1 "$WORK/$t" > "$WORK/$t.log" 2>&1; then
+    echo ok > "$WORK/$t.rc"
+  else
+    echo fail > "$WORK/$t.rc"
+  fi
+}
+
+# Targets run side by side, one per core, so CI pays SECONDS_EACH per
+# batch rather than per target.
 mkdir -p "$BUILD/crashes"
+JOBS=${ESEAL_FUZZ_JOBS:-$(nproc)}
+running=0
+for bin in "$BUILD"/fuzz_*; do
+  [ -x "$bin" ] || continue
+  run_one "$bin" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+
+status=0
 for bin in "$BUILD"/fuzz_*; do
   [ -x "$bin" ] || continue
   t=$(basename "$bin")
-  seed "$t"
   echo "-- $t"
-  if ! "$bin" -artifact_prefix="$BUILD/crashes/$t-" -max_total_time="$SECONDS_EACH" -max_len=1048576 -timeout=20 -rss_limit_mb=2048 \
-       -print_final_stats=1 "$WORK/$t" > "$WORK/$t.log" 2>&1; then
+  if [ "$(cat "$WORK/$t.rc" 2>/dev/null)" != ok ]; then
     echo "FAIL: $t"
     tail -60 "$WORK/$t.log"
     status=1

@@ -12,12 +12,18 @@ PKGS=(
   clang llvm libclang-rt-14-dev valgrind
   qpdf poppler-utils libnss3-tools
   curl nginx wrk sqlite3
+  chromium
 )
 
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+# Node.js and npm run the web console's browser test (web/test). A nodejs
+# package that already bundles npm would conflict with Debian's npm, so
+# ask for each only when its command is missing.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   SUDO=""

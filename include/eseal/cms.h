@@ -35,6 +35,14 @@ typedef struct eseal_cms_sign_opts {
 	/* CAdES: signing-certificate-v2 is always added; signingTime only when
 	 * this is set (PAdES baseline puts the time in the PDF's /M instead). */
 	int cades_signing_time;
+	/* RFC 3161 signature time-stamp (optional): called with the finished
+	 * signature value and the hash the imprint must use ("sm3" for GM,
+	 * "sha256" for CAdES); puts a DER TimeStampToken in token, which goes
+	 * into the unsigned attribute id-aa-signatureTimeStampToken. A
+	 * negative return fails the signature. tsa.h has a ready callback. */
+	int (*timestamp)(void *ctx, const char *hash, const uint8_t *sig, size_t siglen, eseal_buf *token);
+	void *timestamp_ctx;
+	size_t timestamp_max;          /* room for the token in eseal_cms_max_size; 0 = 8192 */
 } eseal_cms_sign_opts;
 
 /*

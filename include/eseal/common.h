@@ -87,6 +87,13 @@ int eseal_file_read(eseal_buf *out, const char *path, size_t max);
  * half-written file. mode is the permission of the new file (e.g. 0600). */
 int eseal_file_write_atomic(const char *path, const void *data, size_t len, int mode);
 
+/* n bytes as 2n hex digits and a NUL (upper-case when upper is set). */
+void eseal_hex_encode(char *out, const uint8_t *in, size_t n, int upper);
+/* The value of one hex digit (either case), or -1. */
+int eseal_hex_digit(int c);
+/* Exactly 2*outlen hex digits into out: ESEAL_EFORMAT for anything else. */
+int eseal_hex_decode(uint8_t *out, size_t outlen, const char *hex);
+
 /* Constant-time comparison of secrets: 0 when equal. */
 int eseal_ct_memcmp(const void *a, const void *b, size_t n);
 /* Wipe memory that held a secret. */

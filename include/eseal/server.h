@@ -27,6 +27,27 @@ typedef struct eseal_auth_backend eseal_auth_backend;
  * threads at once. */
 typedef int (*eseal_status_fn)(void *ctx, const char *esid, eseal_buf *out);
 
+/* The making system behind the organisation, application and seal routes:
+ * applications, review, making (the CA issues one certificate per seal, the
+ * maker certificate signs the SESeal) and the seal lifecycle. */
+typedef struct eseal_making eseal_making;
+struct eseal_ca;
+struct eseal_cert;
+struct eseal_key;
+struct eseal_kek;
+typedef struct eseal_making_config {
+	const char *db_url;              /* the service's database (a pool is opened on it) */
+	struct eseal_ca *ca;             /* issues seal certificates (borrowed) */
+	const struct eseal_cert *maker;  /* maker certificate (borrowed) */
+	const struct eseal_key *maker_key;
+	const struct eseal_kek *kek;     /* wraps server-held seal keys; NULL: refused */
+	int max_validity_days;           /* 0 = 3650 */
+	int connections;                 /* pool size; 0 = 4 */
+} eseal_making_config;
+int eseal_making_new(eseal_making **out, const eseal_making_config *cfg);
+/* After the server stopped. NULL is fine. */
+void eseal_making_free(eseal_making *m);
+
 typedef struct eseal_server_config {
 	const char *listen;        /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
 	int threads;               /* thread pool size; 0 = number of cores */
@@ -42,6 +63,8 @@ typedef struct eseal_server_config {
 	int password_cost;         /* scrypt N = 2^this for new hashes; 0 = 15 (tests lower it) */
 	time_t (*now)(void *ctx);  /* clock for sessions and signatures; NULL = time() */
 	void *now_ctx;
+	eseal_making *making;      /* NULL: the seal routes answer 503 */
+	struct eseal_tsa *tsa;     /* time-stamp authority (tsa.h, borrowed); NULL: POST /api/v1/tsa answers 503 */
 } eseal_server_config;
 
 /* Starts listening; the server runs on its own threads. */

@@ -125,13 +125,8 @@ int audit_key_id(const eseal_key *k, char out[65])
 	uint8_t d[32];
 	int rc = eseal_key_spki(k, &spki);
 	if (!rc) {
-		static const char hx[] = "0123456789abcdef";
 		eseal_sm3(d, spki.data, spki.len);
-		for (int i = 0; i < 32; i++) {
-			out[2 * i] = hx[d[i] >> 4];
-			out[2 * i + 1] = hx[d[i] & 15];
-		}
-		out[64] = 0;
+		eseal_hex_encode(out, d, 32, 0);
 	}
 	eseal_buf_free(&spki);
 	return rc;

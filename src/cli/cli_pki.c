@@ -10,12 +10,7 @@
 
 void cli_pki_hex(char *out, const uint8_t *p, size_t n)
 {
-	static const char hx[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
-	}
-	out[2 * n] = 0;
+	eseal_hex_encode(out, p, n, 1);
 }
 
 int cli_pki_open_ca(const char *dir, const char *pass_file, eseal_ca **ca)

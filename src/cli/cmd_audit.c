@@ -35,12 +35,7 @@ static int open_db(const cli_args *a, const cli_opt *opts, eseal_store **s)
 
 static void hex(char *out, const uint8_t *p, size_t n)
 {
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
-	}
-	out[2 * n] = 0;
+	eseal_hex_encode(out, p, n, 0);
 }
 
 static void print_json(json_t *j)

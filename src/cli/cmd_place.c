@@ -17,6 +17,7 @@
 #include "eseal/pdf.h"
 #include "eseal/place.h"
 #include "eseal/text.h"
+#include "place_cli.h"
 
 static int load_text(const char *path, eseal_text_doc **out)
 {
@@ -136,6 +137,32 @@ fail:
 	return rc;
 }
 
+int place_propose_file(const char *path, const char *org, unsigned seals, const char *history,
+		       eseal_place_result *out)
+{
+	hist h = { 0 };
+	memset(out, 0, sizeof *out);
+	char msg[512];
+	if (history && load_history(history, &h)) {
+		snprintf(msg, sizeof msg, "%s", eseal_error_last());
+		eseal_error_set(ESEAL_EFORMAT, "%s: %s", history, msg);
+		return ESEAL_EFORMAT;
+	}
+	eseal_text_doc *d = NULL;
+	int rc = load_text(path, &d);
+	if (rc) {
+		hist_free(&h);
+		snprintf(msg, sizeof msg, "%s", eseal_error_last());
+		eseal_error_set(rc, "%s: %s", path, msg);
+		return rc;
+	}
+	eseal_place_request req = { org, seals, h.h, h.n };
+	rc = eseal_place_propose(d, &req, out);
+	eseal_text_doc_free(d);
+	hist_free(&h);
+	return rc;
+}
+
 int cmd_place(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -160,22 +187,10 @@ int cmd_place(int argc, char **argv)
 	if (sl && eseal_seal_types_parse(sl, &seals))
 		return cli_usage("%s", eseal_error_last());
 	const char *path = a.pos[0];
-	hist h = { 0 };
-	const char *hp = cli_get(&a, opts, "history");
-	if (hp && load_history(hp, &h))
-		return cli_fail(hp);
-	eseal_text_doc *d = NULL;
-	if (load_text(path, &d)) {
-		hist_free(&h);
-		return cli_fail(path);
-	}
-	eseal_place_request req = { org, seals, h.h, h.n };
 	eseal_place_result r;
-	int rc = eseal_place_propose(d, &req, &r);
-	eseal_text_doc_free(d);
-	hist_free(&h);
+	int rc = place_propose_file(path, org, seals, cli_get(&a, opts, "history"), &r);
 	if (rc)
-		return cli_fail(path);
+		return cli_fail(NULL);
 	if (cli_has(&a, opts, "json")) {
 		eseal_buf out = ESEAL_BUF_INIT;
 		rc = eseal_place_result_json(&r, &out);

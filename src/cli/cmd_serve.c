@@ -13,13 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "serve_making.h"
 #include "eseal/server.h"
 #include "eseal/store.h"
+#include "eseal/tsa.h"
 #include "server/auth_backend.h"
 #include "server/server_internal.h"
+#include "server/status_routes.h"
 
 #define MARKER "initialised"
 
@@ -117,6 +121,8 @@ static int bootstrap(const char *dir, const char *pass_file)
 		rc = issue(ca, dir, "maker", ESEAL_ROLE_MAKER, "eseal maker", pass);
 	if (!rc)
 		rc = issue(ca, dir, "status", ESEAL_ROLE_STATUS, "eseal status publisher", pass);
+	if (!rc)
+		rc = issue(ca, dir, "tsa", ESEAL_ROLE_TSA, "eseal time-stamp authority", pass);
 	eseal_ca_free(ca);
 	cli_pass_free(pass);
 	if (rc)
@@ -130,6 +136,118 @@ static int bootstrap(const char *dir, const char *pass_file)
 	return 0;
 }
 
+/* The instance's time-stamp authority: DIR/tsa.key and tsa.pem (issued
+ * now for a data directory made before there was one), the CA chain, and
+ * the serial counter DIR/tsa.serial. */
+typedef struct {
+	eseal_key *key;
+	eseal_cert *cert, **chain;
+	size_t nchain;
+	eseal_tsa *tsa;
+} serve_tsa;
+
+static void tsa_unload(serve_tsa *t)
+{
+	eseal_tsa_free(t->tsa);
+	eseal_key_free(t->key);
+	eseal_cert_free(t->cert);
+	eseal_cert_list_free(t->chain, t->nchain);
+	memset(t, 0, sizeof *t);
+}
+
+static int tsa_load(serve_tsa *t, const char *dir, const char *pass)
+{
+	char path[4096], serial[4096];
+	int rc = 0;
+	snprintf(path, sizeof path, "%s/tsa.pem", dir);
+	if (!path_exists(path)) {
+		eseal_ca *ca = NULL;
+		snprintf(path, sizeof path, "%s/ca", dir);
+		rc = eseal_ca_open(&ca, path, pass, strlen(pass));
+		if (!rc)
+			rc = issue(ca, dir, "tsa", ESEAL_ROLE_TSA, "eseal time-stamp authority", pass);
+		eseal_ca_free(ca);
+		snprintf(path, sizeof path, "%s/tsa.pem", dir);
+	}
+	if (!rc)
+		rc = eseal_cert_load(&t->cert, path);
+	snprintf(path, sizeof path, "%s/tsa.key", dir);
+	if (!rc)
+		rc = eseal_key_load(&t->key, path, pass, strlen(pass));
+	snprintf(path, sizeof path, "%s/ca/ca.pem", dir);
+	if (!rc)
+		rc = eseal_cert_load_all(&t->chain, &t->nchain, path);
+	snprintf(serial, sizeof serial, "%s/tsa.serial", dir);
+	eseal_tsa_config c = { 0 };
+	c.key = t->key;
+	c.cert = t->cert;
+	c.chain = t->chain;
+	c.nchain = t->nchain;
+	c.serial_file = serial;
+	if (!rc)
+		rc = eseal_tsa_new(&t->tsa, &c);
+	if (rc) {
+		tsa_unload(t);
+		return cli_fail(dir);
+	}
+	return 0;
+}
+
+/* 1 when snprintf's result n filled a buffer of len without truncation. */
+static int fits(int n, size_t len)
+{
+	return n > 0 && (size_t)n < len;
+}
+
+/* 1 when dir holds the console (its index.html). */
+static int is_console(const char *dir)
+{
+	char p[4200];
+	struct stat st;
+	int n = snprintf(p, sizeof p, "%s/index.html", dir);
+	return n > 0 && (size_t)n < sizeof p && !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+/*
+ * The web console's directory when --static is not given: $ESEAL_WEB_DIR,
+ * else PREFIX/share/eseal/web next to an installed binary, else web/ of the
+ * source tree a build-tree binary was configured from (its CMakeCache.txt
+ * names it), else web/ beside the build directory. NULL: no console.
+ */
+static const char *console_dir(char *buf, size_t len)
+{
+	const char *env = getenv("ESEAL_WEB_DIR");
+	if (env && *env)
+		return env;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash = n > 0 ? (exe[n] = 0, strrchr(exe, '/')) : NULL;
+	if (slash) {
+		*slash = 0;
+		if (fits(snprintf(buf, len, "%s/../share/eseal/web", exe), len) && is_console(buf))
+			return buf;
+		char cache[4200], line[4300];
+		FILE *f = fits(snprintf(cache, sizeof cache, "%s/CMakeCache.txt", exe), sizeof cache) ? fopen(cache, "r") : NULL;
+		int found = 0;
+		static const char key[] = "CMAKE_HOME_DIRECTORY:INTERNAL=";
+		while (f && fgets(line, sizeof line, f))
+			if (!strncmp(line, key, sizeof key - 1)) {
+				line[strcspn(line, "\r\n")] = 0;
+				found = fits(snprintf(buf, len, "%s/web", line + sizeof key - 1), len);
+				break;
+			}
+		if (f)
+			fclose(f);
+		if (found && is_console(buf))
+			return buf;
+		if (fits(snprintf(buf, len, "%s/../web", exe), len) && is_console(buf))
+			return buf;
+	}
+	if (fits(snprintf(buf, len, "%s/../eseal/web", ESEAL_LOCALEDIR), len) && is_console(buf))
+		return buf;
+	return NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -138,6 +256,7 @@ int cmd_serve(int argc, char **argv)
 		{ "db", 1, N_("database: sqlite:PATH (default DIR/eseal.db) or postgres://..."), "URL" },
 		{ "threads", 1, N_("worker threads (default: number of cores)"), "N" },
 		{ "static", 1, N_("serve the web console's files from DIR"), "DIR" },
+		{ "no-console", 0, N_("serve no web console, only the API"), NULL },
 		{ "pass-file", 1, N_("CA passphrase file (default DIR/ca.pass, made on first start)"), "FILE" },
 		{ 0 }
 	};
@@ -157,6 +276,9 @@ int cmd_serve(int argc, char **argv)
 		return ex;
 	if (!listen)
 		listen = "127.0.0.1:8080";
+	char web[4200];
+	if (!static_dir && !cli_has(&a, opts, "no-console"))
+		static_dir = console_dir(web, sizeof web);
 	if (static_dir) {
 		struct stat st;
 		if (stat(static_dir, &st) || !S_ISDIR(st.st_mode))
@@ -196,15 +318,45 @@ int cmd_serve(int argc, char **argv)
 		return ex;
 	}
 	int rc = eseal_kek_from_passphrase(&kek, db, pass, strlen(pass));
+	/* the status publisher signs status answers and revocation lists */
+	eseal_key *status_key = NULL;
+	if (!rc && srv_status_signer_key_load(&status_key, dir, pass))
+		fprintf(stderr, _("%s: warning: no status publisher key (%s); status answers are unsigned\n"),
+			cli_prog, eseal_error_last());
+	serve_tsa tsa = { 0 };
+	if (!rc && (ex = tsa_load(&tsa, dir, pass))) {
+		eseal_key_free(status_key);
+		cli_pass_free(pass);
+		eseal_store_close(db);
+		eseal_kek_free(kek);
+		return ex;
+	}
+	serve_making making = { 0 };
+	if (!rc && (ex = serve_making_open(&making, dir, pass, db_url, kek))) {
+		eseal_key_free(status_key);
+		cli_pass_free(pass);
+		tsa_unload(&tsa);
+		eseal_store_close(db);
+		eseal_kek_free(kek);
+		return ex;
+	}
 	cli_pass_free(pass);
 	if (rc || srv_auth_store_new(&auth, db, kek)) {
+		eseal_key_free(status_key);
+		serve_making_close(&making);
+		tsa_unload(&tsa);
 		ex = cli_fail(db_url);
 		eseal_store_close(db);
 		eseal_kek_free(kek);
 		return ex;
 	}
 	if (srv_status_store_new(&status, db_url)) {
+		eseal_key_free(status_key);
 		ex = cli_fail(NULL);
+		goto out;
+	}
+	if (srv_status_store_use_dir(status, status_key, dir)) {
+		ex = cli_fail(dir);
 		goto out;
 	}
 	eseal_server_config cfg = { 0 };
@@ -214,6 +366,8 @@ int cmd_serve(int argc, char **argv)
 	cfg.auth = auth;
 	cfg.status_fn = srv_status_store_lookup;
 	cfg.status_ctx = status;
+	cfg.making = making.making;
+	cfg.tsa = tsa.tsa;
 	if (eseal_server_start(&sv, &cfg)) {
 		ex = cli_fail(listen);
 		goto out;
@@ -240,6 +394,8 @@ int cmd_serve(int argc, char **argv)
 out:
 	eseal_server_stop(sv, 10);
 	srv_status_store_free(status);
+	serve_making_close(&making);
+	tsa_unload(&tsa);
 	srv_auth_backend_free(auth);
 	eseal_kek_free(kek);
 	return ex;

@@ -12,7 +12,9 @@
 #include "cli.h"
 #include "eseal/ofdsign.h"
 #include "eseal/pdfsign.h"
+#include "place_cli.h"
 #include "seal_show.h"
+#include "eseal/tsa.h"
 
 static const cli_opt opts[] = {
 	{ "seal", 1, N_("the seal file (.esl, SESeal)"), "FILE" },
@@ -32,6 +34,12 @@ static const cli_opt opts[] = {
 	{ "reason", 1, N_("PDF: the signature's reason"), "TEXT" },
 	{ "location", 1, N_("PDF: the signature's location"), "TEXT" },
 	{ "chain", 1, N_("PDF: extra certificates (PEM) to embed in a CMS signature"), "FILE" },
+	{ "tsa", 1, N_("PDF: time-stamp the CMS signature at this RFC 3161 TSA (http://...)"), "URL" },
+	{ "auto", 0, N_("stamp where the placement engine proposes (needs --org)"), NULL },
+	{ "org", 1, N_("--auto: the signing organisation, as written in the document"), "NAME" },
+	{ "seals", 1, N_("--auto: seal types it owns (default official)"), "LIST" },
+	{ "history", 1, N_("--auto: JSON list of earlier documents and their placements"), "FILE" },
+	{ "min-confidence", 1, N_("--auto: lowest confidence accepted (default 0.6)"), "P" },
 	{ "json", 0, N_("print what was placed where as JSON"), NULL },
 	{ 0 }
 };
@@ -210,6 +218,72 @@ static const char *detect_format(const char *path)
 	return "unknown";
 }
 
+/* --auto: the engine's proposals at or above min as placements appended to
+ * *pl (which holds n). Refuses (EXIT_REFUSED) when there is none, unless the
+ * caller gave its own placements (have > 0). */
+static int auto_places(const char *in, cli_args *a, int have, eseal_placement **pl, int *n)
+{
+	const char *org = cli_get(a, opts, "org");
+	if (!org || !*org)
+		return cli_usage(_("--auto needs --org NAME"));
+	unsigned seals = ESEAL_SEAL_OFFICIAL;
+	const char *sl = cli_get(a, opts, "seals");
+	if (sl && eseal_seal_types_parse(sl, &seals))
+		return cli_usage("%s", eseal_error_last());
+	double min = 0.6;
+	const char *mc = cli_get(a, opts, "min-confidence");
+	if (mc) {
+		char *end;
+		min = strtod(mc, &end);
+		if (*end || end == mc || !(min >= 0 && min <= 1))
+			return cli_usage(_("--min-confidence: expected a number from 0 to 1"));
+	}
+	eseal_place_result r;
+	if (place_propose_file(in, org, seals, cli_get(a, opts, "history"), &r))
+		return cli_fail(NULL);
+	size_t ok = 0;
+	for (size_t i = 0; i < r.n; i++)
+		ok += r.items[i].confidence >= min;
+	if (!ok) {
+		if (!have) {
+			cli_err(_("%s: no placement with confidence >= %.2f (%s); give --at or --keyword"), in, min,
+				cli_lang_zh() ? r.reason_zh : r.reason);
+			eseal_place_result_free(&r);
+			return EXIT_REFUSED;
+		}
+		eseal_place_result_free(&r);
+		return 0;
+	}
+	eseal_placement *v = realloc(*pl, ((size_t)*n + ok + 1) * sizeof *v);
+	if (!v) {
+		eseal_place_result_free(&r);
+		return EXIT_INTERNAL;
+	}
+	*pl = v;
+	for (size_t i = 0; i < r.n; i++) {
+		const eseal_place_item *it = &r.items[i];
+		if (it->confidence < min)
+			continue;
+		eseal_placement *p = &v[(*n)++];
+		memset(p, 0, sizeof *p);
+		if (it->perforation) {
+			p->kind = ESEAL_PLACE_PERFORATION;
+			p->side = ESEAL_SIDE_RIGHT;
+		} else {
+			p->kind = ESEAL_PLACE_AT;
+			p->page = it->page;
+			p->x = it->x;
+			p->y = it->y;
+		}
+		/* people read why: on stderr, so --json output stays clean */
+		fprintf(stderr, _("auto: page %d  x %.1f  y %.1f  %s seal%s  confidence %.2f: %s\n"), it->page, it->x,
+			it->y, it->seal_type, it->perforation ? _(" (cross-page)") : "", it->confidence,
+			cli_lang_zh() ? it->reason_zh : it->reason);
+	}
+	eseal_place_result_free(&r);
+	return 0;
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	int nargc;
@@ -223,7 +297,8 @@ int cmd_sign(int argc, char **argv)
 			   "DOC.ofd|DOC.pdf --seal SEAL.esl --key KEY --cert CERT.pem -o OUT "
 			   "[--at PAGE:X:Y]... [--keyword TEXT [--occurrence N|all]]... "
 			   "[--perforation [right|left] [--pages RANGE]] [--invisible] [--lock] "
-			   "[--format cms-sm2|ses|pades] [--certify] [--reason TEXT] [--location TEXT] [--json]",
+			   "[--format cms-sm2|ses|pades] [--certify] [--reason TEXT] [--location TEXT] "
+			   "[--auto --org NAME [--seals LIST] [--history FILE] [--min-confidence P]] [--json]",
 			   N_("Sign (stamp) an OFD or PDF document with an electronic seal (PDF: by incremental update). Several placements give "
 			      "one signature with several stamps. Positions are the seal centre in mm, "
 			      "origin at the page's top-left corner; pages count from 1."), &a);
@@ -261,12 +336,18 @@ int cmd_sign(int argc, char **argv)
 	int nrange = cli_get_all(&a, opts, "pages", &ranges);
 	int invisible = cli_has(&a, opts, "invisible");
 	int total = nat + nkw + nperf;
-	if (invisible && total) {
+	int autop = cli_has(&a, opts, "auto");
+	if (!autop && (cli_get(&a, opts, "org") || cli_get(&a, opts, "seals") || cli_get(&a, opts, "history") ||
+		       cli_get(&a, opts, "min-confidence"))) {
+		rc = cli_usage(_("--org, --seals, --history and --min-confidence go with --auto"));
+		goto done;
+	}
+	if (invisible && (total || autop)) {
 		rc = cli_usage(_("--invisible cannot be combined with a placement"));
 		goto done;
 	}
-	if (!invisible && !total) {
-		rc = cli_usage(_("say where to stamp (--at, --keyword, --perforation) or give --invisible"));
+	if (!invisible && !total && !autop) {
+		rc = cli_usage(_("say where to stamp (--at, --keyword, --perforation, --auto) or give --invisible"));
 		goto done;
 	}
 	if (nocc > 1 && nocc != nkw) {
@@ -315,6 +396,11 @@ int cmd_sign(int argc, char **argv)
 			goto done;
 		}
 		pl[n].pages = nrange ? ranges[nrange == 1 ? 0 : i] : NULL;
+	}
+	if (autop) {
+		if ((rc = auto_places(in, &a, total, &pl, &n)))
+			goto done;
+		total = n;
 	}
 	const char *fmt = detect_format(in);
 	if (!fmt) {
@@ -373,6 +459,11 @@ int cmd_sign(int argc, char **argv)
 		rc = cli_fail(keyf);
 		goto done;
 	}
+	eseal_tsa_source tsrc = { .url = cli_get(&a, opts, "tsa") };
+	if (tsrc.url && (!is_pdf || pfmt == ESEAL_PDF_SES)) {
+		rc = cli_usage(_("--tsa needs a PDF and the cms-sm2 or pades format"));
+		goto done;
+	}
 	if (is_pdf) {
 		const char *chainf = cli_get(&a, opts, "chain");
 		if (chainf && eseal_cert_load_all(&chain, &nchain, chainf)) {
@@ -392,6 +483,10 @@ int cmd_sign(int argc, char **argv)
 		po.certify = cli_has(&a, opts, "certify");
 		po.reason = cli_get(&a, opts, "reason");
 		po.location = cli_get(&a, opts, "location");
+		if (tsrc.url) {
+			po.timestamp = eseal_tsa_cms_callback;
+			po.timestamp_ctx = &tsrc;
+		}
 		if (eseal_pdf_sign(in, out, &po, &pres)) {
 			rc = cli_fail(in);
 			goto done;

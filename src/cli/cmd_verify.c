@@ -1,7 +1,8 @@
 /*
  * cmd_verify.c - `eseal verify`: verifies every signature of an OFD or PDF
  * document and prints the report. Exit 0 only when every signature is TOTAL-PASSED;
- * a document without signatures is never a pass.
+ * a document without signatures is never a pass. With --status URL or a
+ * seal revocation list, each seal's status at signing time is checked too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,12 +10,15 @@
 #include "cli.h"
 #include "eseal/ofdsign.h"
 #include "eseal/pdfverify.h"
+#include "eseal/status.h"
 #include "seal_show.h"
 
 static const cli_opt opts[] = {
 	{ "trust", 1, N_("trust anchor certificate(s), PEM bundle or directory (repeatable)"), "FILE" },
 	{ "crl", 1, N_("certificate revocation list (repeatable)"), "FILE" },
-	{ "status-list", 1, N_("seal/certificate status list; a CRL file is accepted (repeatable)"), "FILE" },
+	{ "status-list", 1, N_("seal revocation list (full or delta, DER) or a CRL (repeatable)"), "FILE" },
+	{ "status", 1, N_("status service URL (http://HOST:PORT/): the seals' status at signing time"), "URL" },
+	{ "timeout", 1, N_("seconds to wait for the status service (default 10)"), "N" },
 	{ "json", 0, N_("print the report as JSON"), NULL },
 	{ 0 }
 };
@@ -22,10 +26,11 @@ static const cli_opt opts[] = {
 int cmd_verify(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(argc, argv, opts, "DOC [--trust CA.pem]... [--crl FILE]... [--status-list FILE] [--json]",
+	int rc = cli_parse(argc, argv, opts, "DOC [--trust CA.pem]... [--crl FILE]... [--status-list FILE]... [--status URL] [--json]",
 			   N_("Verify every signature in an OFD or PDF document: package integrity or byte ranges, "
-			      "digests, signature values, the seal, both certificate chains, and (PDF) what later "
-			      "revisions changed.\n"
+			      "digests, signature values, the seal, both certificate chains, (PDF) what later "
+			      "revisions changed, and with --status or a seal revocation list the seal's status at "
+			      "signing time.\n"
 			      "Exit code: 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 otherwise "
 			      "(no trust anchor, no signature), 3 and up usage or input errors."), &a);
 	if (rc)
@@ -46,17 +51,36 @@ int cmd_verify(int argc, char **argv)
 	int nt = cli_get_all(&a, opts, "trust", &tf);
 	int nc = cli_get_all(&a, opts, "crl", &cf);
 	int ns = cli_get_all(&a, opts, "status-list", &sf);
+	const char *status_url = cli_get(&a, opts, "status");
+	long timeout = 10;
+	if ((rc = cli_get_int(&a, opts, "timeout", 10, 1, 600, &timeout)))
+		return rc;
 	eseal_trust *trust = NULL;
 	eseal_report *r = NULL;
+	eseal_status_source *src = NULL;
 	if ((rc = load_trust(&trust, tf, nt, cf, nc)))
 		goto done;
-	for (int i = 0; i < ns; i++)
-		if (eseal_trust_add_crl_file(trust, sf[i])) {
-			cli_err(_("%s: not a status list this version can read (a CRL is expected): %s"),
-				sf[i], eseal_error_last());
+	if ((ns || status_url) && eseal_status_source_new(&src, trust)) {
+		rc = cli_fail(NULL);
+		goto done;
+	}
+	int nlists = 0;
+	for (int i = 0; i < ns; i++) {
+		eseal_buf b = ESEAL_BUF_INIT;
+		int is_srl = !eseal_file_read(&b, sf[i], ESEAL_STATUS_MAX_DER) && eseal_status_sniff(b.data, b.len) == 1;
+		int bad = is_srl ? eseal_status_source_add_list(src, b.data, b.len) : eseal_trust_add_crl_file(trust, sf[i]);
+		eseal_buf_free(&b);
+		if (bad) {
+			cli_err(_("%s: neither a seal revocation list nor a CRL: %s"), sf[i], eseal_error_last());
 			rc = EXIT_INPUT;
 			goto done;
 		}
+		nlists += is_srl;
+	}
+	if (status_url && eseal_status_source_set_url(src, status_url, (int)timeout * 1000)) {
+		rc = cli_usage("%s", eseal_error_last());
+		goto done;
+	}
 	if (is_pdf ? eseal_pdf_verify(path, trust, &r) : eseal_ofd_verify(path, trust, &r)) {
 		rc = cli_fail(path);
 		goto done;
@@ -65,6 +89,10 @@ int cmd_verify(int argc, char **argv)
 	    !strcmp(eseal_item_id(eseal_report_get(r, 0)), "package")) {
 		cli_err(_("%s: not an OFD or PDF document"), path);
 		rc = EXIT_INPUT;
+		goto done;
+	}
+	if ((nlists || status_url) && eseal_status_check_report(src, r)) {
+		rc = cli_fail(NULL);
 		goto done;
 	}
 	if ((rc = print_report(r, cli_has(&a, opts, "json"))))
@@ -77,6 +105,7 @@ int cmd_verify(int argc, char **argv)
 		rc = exit_for_indication(eseal_report_overall(r));
 	}
 done:
+	eseal_status_source_free(src);
 	eseal_report_free(r);
 	eseal_trust_free(trust);
 	return rc;

@@ -3,8 +3,10 @@
  * the GM/T 0010 profile (SM2/SM3, Chinese OIDs) or the CAdES-BES profile
  * (ECDSA P-256 or RSA with SHA-256). The DER is built here field by field;
  * signed attributes are sorted as DER SET OF requires, and the signature
- * covers exactly the bytes that are then written. This file must never
- * sign a digest of the wrong length or with a key of the wrong profile.
+ * covers exactly the bytes that are then written; an optional RFC 3161
+ * token over the signature value goes into the unsigned attributes. This
+ * file must never sign a digest of the wrong length or with a key of the
+ * wrong profile.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -197,12 +199,24 @@ int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 	int dig_null = gm, sig_null = gm || rsa;
 
 	eseal_buf attrs = ESEAL_BUF_INIT, tbs = ESEAL_BUF_INIT, sig = ESEAL_BUF_INIT;
-	eseal_buf b = ESEAL_BUF_INIT;
+	eseal_buf b = ESEAL_BUF_INIT, tst = ESEAL_BUF_INIT;
 	rc = build_attrs(&attrs, o, digest, dlen, cert, clen, &issuer, &serial);
 	if (!rc) rc = eseal_der_put(&tbs, ESEAL_DER_SET, attrs.data, attrs.len);
 	if (!rc) rc = eseal_key_sign(o->key, tbs.data, tbs.len, &sig);
+	/* the time-stamp covers the signature value, so it comes after it */
+	if (!rc && o->timestamp) {
+		rc = o->timestamp(o->timestamp_ctx, gm ? "sm3" : "sha256", sig.data, sig.len, &tst);
+		eseal_der one;
+		size_t used;
+		/* one well-formed DER element, or the SignerInfo would be broken */
+		if (!rc && (!tst.len || eseal_der_read(&one, tst.data, tst.len, 0) || one.tlv_len != tst.len ||
+			    one.tag != ESEAL_DER_SEQUENCE || eseal_der_validate(tst.data, tst.len, &used)))
+			rc = eseal_error_set(ESEAL_EFORMAT, "CMS: the time-stamp callback gave no DER token");
+		if (rc)
+			eseal_error_wrap("CMS signature time-stamp: ");
+	}
 
-	size_t mci, mci0, msd, mset, mcerts, msis, msi, mias, menc;
+	size_t mci, mci0, msd, mset, mcerts, msis, msi, mias, menc, mun, mua, muv;
 	if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SEQUENCE, &mci);
 	if (!rc) rc = eseal_der_put_oid(&b, gm ? CMS_OID_GM_SIGNED_DATA : CMS_OID_SIGNED_DATA);
 	if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_CTX(0), &mci0);
@@ -235,6 +249,16 @@ int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 	if (!rc) rc = eseal_der_put(&b, ESEAL_DER_CTX(0), attrs.data, attrs.len);
 	if (!rc) rc = put_alg(&b, sig_oid, sig_null);
 	if (!rc) rc = eseal_der_put(&b, ESEAL_DER_OCTET_STRING, sig.data, sig.len);
+	if (!rc && tst.len) {
+		rc = eseal_der_begin(&b, ESEAL_DER_CTX(1), &mun);
+		if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SEQUENCE, &mua);
+		if (!rc) rc = eseal_der_put_oid(&b, CMS_OID_TIMESTAMP_TOKEN);
+		if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SET, &muv);
+		if (!rc) rc = eseal_der_put_raw(&b, tst.data, tst.len);
+		if (!rc) rc = eseal_der_end(&b, muv);
+		if (!rc) rc = eseal_der_end(&b, mua);
+		if (!rc) rc = eseal_der_end(&b, mun);
+	}
 	if (!rc) rc = eseal_der_end(&b, msi);
 	if (!rc) rc = eseal_der_end(&b, msis);
 	if (!rc) rc = eseal_der_end(&b, msd);
@@ -249,6 +273,7 @@ int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 	eseal_buf_free(&attrs);
 	eseal_buf_free(&tbs);
 	eseal_buf_free(&sig);
+	eseal_buf_free(&tst);
 	return rc;
 }
 
@@ -274,6 +299,9 @@ size_t eseal_cms_max_size(const eseal_cms_sign_opts *o)
 	/* OIDs, algorithm identifiers, attributes, digests, times and the
 	 * headers of every constructed element (each at most 6 bytes) */
 	total += 600;
+	/* the unsigned time-stamp attribute and its headers */
+	if (o->timestamp)
+		total += (o->timestamp_max ? o->timestamp_max : 8192) + 32;
 	/* margin */
 	return total + 256;
 }

@@ -7,13 +7,24 @@
 
 #include <openssl/evp.h>
 
+#include "crypto/sm2/sm2_own.h"
 #include "eseal/crypto.h"
 
 struct eseal_key {
-	EVP_PKEY *pkey;     /* owned */
+	EVP_PKEY *pkey;     /* owned; SPKI/PKCS#8 encoding, X.509 signing */
 	eseal_key_type type;
 	int has_private;
+	/* SM2 keys (own SM2 build): scalar with (1+d)^-1, public point and
+	 * Z_A for the default ID, built once; wiped on free. NULL otherwise. */
+	eseal_sm2own_key *sm2;
 };
+
+/* 1 when SM2 signing and verification use eseal's own implementation. */
+#ifdef ESEAL_OPENSSL_SM2
+#define ESEAL_OWN_SM2 0
+#else
+#define ESEAL_OWN_SM2 1
+#endif
 
 /* Wraps pkey (takes ownership). */
 int eseal_key_wrap(eseal_key **out, EVP_PKEY *pkey);

@@ -1,10 +1,13 @@
 /*
  * sign.c - signing and verification with eseal keys: SM2 with SM3 and the
- * default ID, ECDSA P-256 with SHA-256, RSA PKCS#1 v1.5 with SHA-256.
- * Must never sign or verify SM2 without setting the ID (OpenSSL 3.0 would
- * silently use an empty one), and never report success for anything but a
- * verified signature.
+ * default ID (eseal's own SM2 in src/crypto/sm2, or OpenSSL's when built
+ * with ESEAL_OPENSSL_SM2), ECDSA P-256 with SHA-256, RSA PKCS#1 v1.5 with
+ * SHA-256. Must never sign or verify SM2 without setting the ID (OpenSSL 3.0
+ * would silently use an empty one), and never report success for anything
+ * but a verified signature.
  */
+#include <string.h>
+
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
@@ -65,8 +68,29 @@ int eseal_md_ctx_init(EVP_MD_CTX **out, const eseal_key *k, int verify)
 	return 0;
 }
 
+/* SM2 with our own implementation: e is SM3(Z_A || M) for the key's cached
+ * Z_A; the signature leaves as the same DER SEQUENCE{r,s} OpenSSL writes. */
+static int own_sm2_sign(const eseal_key *k, const uint8_t e[32], eseal_buf *out)
+{
+	uint8_t rs[64];
+	int rc;
+
+	if (!k->has_private)
+		return eseal_error_set(ESEAL_EINVAL, "signing needs a private key");
+	rc = eseal_sm2own_key_sign(k->sm2, e, rs);
+	if (!rc)
+		rc = eseal_ec_sig_der(out, rs, rs + 32);
+	return rc;
+}
+
 int eseal_key_sign(const eseal_key *k, const void *msg, size_t len, eseal_buf *out)
 {
+	if (k->sm2) {
+		uint8_t e[32];
+		int rc = eseal_sm2own_digest(e, eseal_sm2own_key_za(k->sm2), msg, len);
+		return rc ? rc : own_sm2_sign(k, e, out);
+	}
+
 	EVP_MD_CTX *m;
 	uint8_t sig[1024]; /* RSA up to 8192 bits */
 	size_t siglen = sizeof sig;
@@ -93,6 +117,8 @@ int eseal_key_sign_digest(const eseal_key *k, const uint8_t *dgst, size_t dlen, 
 		return eseal_error_set(ESEAL_EINVAL, "signing needs a private key");
 	if (dlen != 32)
 		return eseal_error_set(ESEAL_EINVAL, "digest must be 32 bytes, not %zu", dlen);
+	if (k->sm2)
+		return own_sm2_sign(k, dgst, out);
 	c = EVP_PKEY_CTX_new(k->pkey, NULL);
 	/* The SM2 provider signs e as given: the caller computed
 	 * e = SM3(Z_A || M) with eseal_sm2_digest. */
@@ -121,6 +147,15 @@ int eseal_key_verify(const eseal_key *k, const void *msg, size_t len,
 		rc = eseal_ec_sig_parse(r, s, sig, siglen, sm2 ? eseal_sm2_order : eseal_p256_order, sm2);
 		if (rc == ESEAL_EFORMAT)
 			rc = eseal_error_set(ESEAL_EVERIFY, "malformed signature value (%zu bytes)", siglen);
+		if (!rc && k->sm2) {
+			uint8_t rs[64];
+			memcpy(rs, r, 32);
+			memcpy(rs + 32, s, 32);
+			rc = eseal_sm2own_key_verify_msg(k->sm2, msg, len, rs);
+			if (rc == ESEAL_EVERIFY)
+				rc = eseal_error_set(ESEAL_EVERIFY, "signature does not verify");
+			return rc;
+		}
 		if (!rc)
 			rc = eseal_ec_sig_der(&der, r, s);
 		if (rc)

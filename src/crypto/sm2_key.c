@@ -1,5 +1,6 @@
 /*
- * sm2_key.c - building SM2 EVP_PKEYs from a raw scalar or point.
+ * sm2_key.c - building SM2 EVP_PKEYs from a raw scalar or point (the point
+ * of a scalar computed by our own SM2 unless built with ESEAL_OPENSSL_SM2).
  * Must never accept a scalar outside [1, n-2] or a point off the curve, and
  * must wipe every copy of the scalar it makes.
  */
@@ -82,11 +83,20 @@ int eseal_sm2_pkey_from_private(EVP_PKEY **out, const uint8_t d[32])
 		rc = eseal_error_set(ESEAL_EINVAL, "SM2 private key out of range");
 		goto done;
 	}
+#if ESEAL_OWN_SM2
+	/* d*G with our constant-time comb */
+	if (eseal_sm2own_pubkey(d, pt + 1) != 0) {
+		rc = eseal_error_set(ESEAL_EINVAL, "SM2 private key out of range");
+		goto done;
+	}
+	pt[0] = 0x04;
+#else
 	if (EC_POINT_mul(g, p, bd, NULL, NULL, NULL) != 1 ||
 	    EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, pt, sizeof pt, NULL) != sizeof pt) {
 		rc = eseal_crypto_error(ESEAL_ECRYPTO, "SM2 public point");
 		goto done;
 	}
+#endif
 	bld = OSSL_PARAM_BLD_new();
 	if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) ||
 	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof pt) ||

@@ -141,6 +141,10 @@ int eseal_sm2_za(const eseal_key *k, uint8_t za[32])
 
 	if (k->type != ESEAL_KEY_SM2)
 		return eseal_error_set(ESEAL_EINVAL, "Z_A needs an SM2 key");
+	if (k->sm2) {   /* computed once, when the key was built */
+		memcpy(za, eseal_sm2own_key_za(k->sm2), 32);
+		return 0;
+	}
 	rc = eseal_key_public_point(k, pt);
 	if (rc)
 		return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "eseal/cms.h"
+#include "eseal/tsa.h"
 #include "ofd/sign_internal.h"
 
 void ofd_verify_cms(const uint8_t *der, size_t len, const uint8_t *xml, size_t xml_len,
@@ -31,6 +32,8 @@ void ofd_verify_cms(const uint8_t *der, size_t len, const uint8_t *xml, size_t x
 			eseal_cms_has_signed_attrs(c) ? "signed attributes" : "signature over eContent");
 	uint8_t h[32];
 	eseal_sm3(h, xml, xml_len);
-	eseal_cms_verify(c, h, sizeof h, trust, 0, it);
+	/* a valid signature time-stamp is the proven signing time (0: none) */
+	time_t proven = eseal_tst_check_cms(c, trust, it);
+	eseal_cms_verify(c, h, sizeof h, trust, proven, it);
 	eseal_cms_free(c);
 }

@@ -372,7 +372,8 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 
 	/* Entries must not share bytes: overlapping entries are a zip bomb
 	 * technique and a way to show different content to different readers. */
-	qsort(sp, (size_t)count, sizeof *sp, cmp_span);
+	if (count > 1)
+		qsort(sp, (size_t)count, sizeof *sp, cmp_span);
 	for (uint64_t k = 1; k < count; k++)
 		if (sp[k].local_off < sp[k - 1].data_end) {
 			rc = eseal_error_set(ESEAL_EFORMAT, "zip: entries \"%s\" and \"%s\" overlap",

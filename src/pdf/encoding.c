@@ -87,14 +87,16 @@ uint32_t pdf_glyph_unicode(const char *name)
 		base[k] = 0;
 		return pdf_glyph_unicode(base);
 	}
+	/* the first letter first: Type3 fonts list hundreds of names ("g7B88")
+	 * that are in no table, and full compares of each dominated text time */
 	for (int i = 0; i < 95; i++)
-		if (!strcmp(ascii_names[i], name))
+		if (ascii_names[i][0] == name[0] && !strcmp(ascii_names[i], name))
 			return (uint32_t)(0x20 + i);
 	for (int i = 1; i < 96; i++)
-		if (!strcmp(latin1_names[i], name))
+		if (latin1_names[i][0] == name[0] && !strcmp(latin1_names[i], name))
 			return (uint32_t)(0xA0 + i);
 	for (size_t i = 0; i < sizeof other_names / sizeof *other_names; i++)
-		if (!strcmp(other_names[i].name, name))
+		if (other_names[i].name[0] == name[0] && !strcmp(other_names[i].name, name))
 			return other_names[i].cp;
 	if (n == 7 && !strncmp(name, "uni", 3) && hexn(name + 3, 4, &v))
 		return v;

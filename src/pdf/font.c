@@ -90,13 +90,19 @@ static void simple_font(eseal_pdf *pdf, pdf_font *f, const eseal_pdf_val *d, con
 	const eseal_pdf_val *diff = pdf_dget(pdf, enc, "Differences");
 	if (diff && diff->type == ESEAL_PDF_ARRAY) {
 		int64_t code = 0;
+		/* writers repeat one filler name (/g0) hundreds of times: look it up once */
+		const char *prev = NULL;
+		uint32_t prev_u = 0;
 		for (size_t i = 0; i < diff->u.a.n; i++) {
 			const eseal_pdf_val *x = pdf_resolve(pdf, diff->u.a.v[i]);
 			if (x->type == ESEAL_PDF_INT) {
 				code = x->u.i;
 			} else if (x->type == ESEAL_PDF_NAME) {
 				if (code >= 0 && code < 256) {
-					uint32_t u = pdf_glyph_unicode((const char *)x->u.s.p);
+					const char *nm = (const char *)x->u.s.p;
+					uint32_t u = prev && !strcmp(prev, nm) ? prev_u : pdf_glyph_unicode(nm);
+					prev = nm;
+					prev_u = u;
 					f->uni[code] = u ? u : 0xFFFD;
 				}
 				code++;

@@ -37,14 +37,6 @@ void pdf_lex_skip_space(pdf_lex *lx)
 	}
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* Numbers: [+-]digits[.digits]; PDF has no exponents. */
 static void lex_number(pdf_lex *lx, pdf_tok *t)
 {
@@ -199,7 +191,7 @@ int pdf_lex_string(const pdf_lex *lx, const pdf_tok *t, pdf_arena *a, uint8_t **
 	if (t->type == TK_HEXSTRING) {
 		int hi = -1;
 		for (size_t i = 0; i < n; i++) {
-			int v = hexval(s[i]);
+			int v = eseal_hex_digit(s[i]);
 			if (v < 0)
 				continue;
 			if (hi < 0) {
@@ -266,8 +258,8 @@ char *pdf_lex_name(const pdf_lex *lx, const pdf_tok *t, pdf_arena *a)
 	if (!o)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '#' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			o[k++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+		if (s[i] == '#' && i + 2 < n && eseal_hex_digit(s[i + 1]) >= 0 && eseal_hex_digit(s[i + 2]) >= 0) {
+			o[k++] = (char)(eseal_hex_digit(s[i + 1]) << 4 | eseal_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			o[k++] = (char)s[i];

@@ -454,7 +454,7 @@ int eseal_pdf_object_at(eseal_pdf *pdf, size_t rev, uint32_t num, const eseal_pd
 	uint64_t end = pdf->revs[rev].end;
 	for (size_t i = 0; i < pdf->nsecs; i++) {
 		const pdf_section *s = &pdf->secs[i];
-		if (s->end > end)
+		if (s->end > end || !s->nents)
 			continue;
 		pdf_xent key = { .num = num };
 		const pdf_xent *e = bsearch(&key, s->ents, s->nents, sizeof *e, pdf_xent_cmp);

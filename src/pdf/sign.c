@@ -530,6 +530,8 @@ static int make_signature(sign_ctx *c, const uint8_t *digest, eseal_buf *sig)
 	co.chain = o->chain;
 	co.nchain = o->nchain;
 	co.signing_time = o->when;
+	co.timestamp = o->timestamp;
+	co.timestamp_ctx = o->timestamp_ctx;
 	return eseal_cms_sign_detached(sig, &co, digest, 32);
 }
 
@@ -546,6 +548,7 @@ static size_t signature_capacity(const eseal_pdf_sign_opts *o)
 	co.key = o->key;
 	co.chain = o->chain;
 	co.nchain = o->nchain;
+	co.timestamp = o->timestamp;
 	return eseal_cms_max_size(&co) + 64;
 }
 

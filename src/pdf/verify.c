@@ -15,6 +15,7 @@
 #include "eseal/cms.h"
 #include "eseal/crypto.h"
 #include "eseal/ses.h"
+#include "eseal/tsa.h"
 #include "pdf/verify_internal.h"
 
 #define MAX_SIGS 256
@@ -256,7 +257,10 @@ static void cms_checks(eseal_pdf *pdf, const pdfv_sig *s, const eseal_trust *tru
 		goto done;
 	}
 	char buf[64];
-	time_t at = eseal_cms_signing_time(c);
+	/* a valid signature time-stamp is the proven signing time */
+	time_t at = eseal_tst_check_cms(c, trust, it);
+	if (!at)
+		at = eseal_cms_signing_time(c);
 	if (!at)
 		at = pdf_date(str_of(pdf, s->dict, "M", buf, sizeof buf));
 	if (!at)
@@ -398,7 +402,8 @@ int eseal_pdf_verify(const char *path, const eseal_trust *trust, eseal_report **
 				ss->v[i].br[k] = eseal_pdf_val_int(br->u.a.v[k]);
 		}
 	}
-	qsort(ss->v, ss->n, sizeof *ss->v, cmp_sig);
+	if (ss->n > 1)
+		qsort(ss->v, ss->n, sizeof *ss->v, cmp_sig);
 	uint32_t mdp_sig = 0;
 	int mdp_p = pdfv_docmdp(pdf, &mdp_sig);
 	size_t mdp_rev = SIZE_MAX;

@@ -84,16 +84,6 @@ uint32_t pdfv_ref_num(const eseal_pdf_val *d, const char *key)
 
 /* ---- ByteRange ---- */
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Finds where the value of /Contents of object num starts and ends in the
@@ -221,7 +211,7 @@ void pdfv_check_range(eseal_pdf *pdf, pdfv_sig *s, eseal_report_item *it)
 		uint8_t ch = pdf->data[i];
 		if (pdf_is_space(ch))
 			continue;
-		int h = hexval(ch);
+		int h = eseal_hex_digit(ch);
 		if (h < 0) {
 			eseal_item_check(it, "byte_range", ESEAL_CHECK_FAILED, ESEAL_SUB_FORMAT_FAILURE,
 					 "byte %lld of /Contents is not a hex digit", (long long)i);

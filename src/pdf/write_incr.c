@@ -252,7 +252,8 @@ static int finish_stream(pdf_incr *w, uint64_t prev)
 	if (rc)
 		return rc;
 	w->ents[w->n - 1].off = xoff;
-	qsort(w->ents, w->n, sizeof *w->ents, cmp_ent);
+	if (w->n > 1)
+		qsort(w->ents, w->n, sizeof *w->ents, cmp_ent);
 	eseal_buf idx = ESEAL_BUF_INIT, data = ESEAL_BUF_INIT;
 	for (size_t i = 0; i < w->n;) {
 		size_t j = i + 1;
@@ -283,7 +284,8 @@ static int finish_stream(pdf_incr *w, uint64_t prev)
 
 int pdf_incr_finish(pdf_incr *w, uint64_t prev, int xref_stream)
 {
-	qsort(w->ents, w->n, sizeof *w->ents, cmp_ent);
+	if (w->n > 1)
+		qsort(w->ents, w->n, sizeof *w->ents, cmp_ent);
 	uint64_t xref_at = w->base + w->out.len;
 	int rc = xref_stream ? finish_stream(w, prev) : finish_table(w, prev);
 	if (rc)

@@ -117,7 +117,7 @@ int pdf_xref_table_parse(eseal_pdf *pdf, size_t off, pdf_section *sec)
 			}
 			sec->ents = m;
 			for (size_t i = 0; i < s2.nents; i++) {
-				pdf_xent *e = bsearch(&s2.ents[i], m, n, sizeof *m, pdf_xent_cmp);
+				pdf_xent *e = n ? bsearch(&s2.ents[i], m, n, sizeof *m, pdf_xent_cmp) : NULL;
 				if (e && e->type != XREF_FREE)
 					continue;
 				if (e)

@@ -104,7 +104,8 @@ int pdf_xref_stream_parse(eseal_pdf *pdf, size_t off, pdf_section *sec)
 		}
 	}
 	eseal_buf_free(&data);
-	qsort(sec->ents, sec->nents, sizeof *sec->ents, pdf_xent_cmp);
+	if (sec->nents > 1)
+		qsort(sec->ents, sec->nents, sizeof *sec->ents, pdf_xent_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < sec->nents; i++)
 		if (!k || sec->ents[k - 1].num != sec->ents[i].num)

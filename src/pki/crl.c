@@ -76,16 +76,14 @@ int pki_crl_signed_by(X509_CRL *crl, X509 *issuer)
 	int sig_nid = X509_CRL_get_signature_nid(crl);
 	if (tlen && sig) {
 		eseal_key *k = NULL;
-		EVP_MD_CTX *mctx = NULL;
 		int is_sm2 = EVP_PKEY_is_a(pk, "SM2");
-		/* The algorithm must match the key, or the check means nothing. */
+		/* The algorithm must match the key, or the check means nothing.
+		 * eseal_key_verify: SM2 with the default ID through our own SM2. */
 		if (is_sm2 ? sig_nid == NID_SM2_with_SM3 : sig_nid != NID_SM2_with_SM3) {
-			if (EVP_PKEY_up_ref(pk) && !eseal_key_wrap(&k, pk) &&
-			    !eseal_md_ctx_init(&mctx, k, 1))
-				ok = EVP_DigestVerify(mctx, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig),
-						      der + hdr, tlen) == 1;
+			if (EVP_PKEY_up_ref(pk) && !eseal_key_wrap(&k, pk))
+				ok = eseal_key_verify(k, der + hdr, tlen, ASN1_STRING_get0_data(sig),
+						      (size_t)ASN1_STRING_length(sig)) == 0;
 		}
-		EVP_MD_CTX_free(mctx);
 		eseal_key_free(k);
 	}
 	OPENSSL_free(der);

@@ -63,11 +63,19 @@ int pl_classify(const pl_doc *d, const char *org)
 		int title = top && b->h >= med * 1.25;
 		if (title && l->n >= 3 && l->cp[l->n - 1] == 0x4ef6 && l->cp[l->n - 2] == 0x6587) /* …文件 */
 			official += 2;
-		if (top && pl_has(l, "〔") && pl_has(l, "〕") && l->cp[l->n - 1] == 0x53f7) /* 〔2025〕N号 */
+		/* 发文字号 〔2025〕N号 (some writers use [ ] or ［ ］) */
+		if (top && l->cp[l->n - 1] == 0x53f7 &&
+		    ((pl_has(l, "〔") && pl_has(l, "〕")) || (pl_has(l, "[") && pl_has(l, "]")) ||
+		     (pl_has(l, "［") && pl_has(l, "］"))))
 			official += 2;
 		if (title && (pl_has(l, "合同") || pl_has(l, "协议")))
 			contract += 2;
-		if (title && (pl_has(l, "证明") || pl_has(l, "介绍信") || pl_has(l, "公函") || pl_has(l, "证书")))
+		/* letters end like certificates: 证明, 介绍信, 公函, 推荐信, 承诺书, 确认函 ... */
+		uint32_t last = l->cp[l->n - 1];
+		int agreement = pl_has(l, "合同") || pl_has(l, "协议");
+		if (title && !agreement &&
+		    (pl_has(l, "证明") || pl_has(l, "介绍信") || pl_has(l, "证书") || last == 0x51fd /* 函 */ ||
+		     last == 0x4fe1 /* 信 */ || last == 0x4e66 /* 书 */ || pl_has(l, "声明")))
 			cert += 2;
 		if ((title || top) && (pl_has(l, "收据") || pl_has(l, "收款凭证") || pl_has(l, "收款收据")))
 			receipt += 2;

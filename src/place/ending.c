@@ -13,72 +13,118 @@
 
 #include "place_internal.h"
 
-/* The best (name line, date line) pair: a date-only line right under a short
- * line; the name equal to the organisation scores highest. */
-static int find_block(const pl_doc *d, const char *orgs, const pl_line **name, const pl_line **date,
-		      double *score)
+/* Segments of a line: runs of glyphs without a wide gap, so two-column
+ * endings ("甲方名称 … 乙方名称" on one line) are read column by column. */
+#define MAXSEG 8
+static size_t segments(const pl_line *l, pl_line *seg)
+{
+	size_t n = 0, a = 0;
+	for (size_t i = 1; i <= l->n && n < MAXSEG; i++) {
+		int cut = i == l->n;
+		if (!cut) {
+			const eseal_box *p = &l->src->chars[l->ci[i - 1]].box;
+			const eseal_box *q = &l->src->chars[l->ci[i]].box;
+			cut = q->x - (p->x + p->w) > 2.5 * (q->h > 0 ? q->h : 4);
+		}
+		if (cut) {
+			seg[n] = *l;
+			seg[n].cp = l->cp + a;
+			seg[n].ci = l->ci + a;
+			seg[n].n = i - a;
+			n++;
+			a = i;
+		}
+	}
+	return n;
+}
+
+typedef struct block {
+	eseal_box name, date;
+	int page;
+	pl_line nseg, dseg;
+} block;
+
+/* The best (name, date) pair: a date-only segment right under a short
+ * segment; the name equal to the organisation scores highest. */
+static int find_block(const pl_doc *d, const char *orgs, block *out, double *score)
 {
 	uint32_t org[128];
 	size_t norg = pl_utf32(orgs ? orgs : "", org, 128);
 	double best = 0;
 	for (size_t i = 1; i < d->n; i++) {
-		const pl_line *l = &d->lines[i];
-		if (!pl_is_date(l))
+		pl_line ds[MAXSEG], us[MAXSEG];
+		const pl_line *dl = &d->lines[i], *ul = &d->lines[i - 1];
+		if (ul->page != dl->page)
 			continue;
-		const pl_line *u = &d->lines[i - 1];
-		if (u->page != l->page || u->n < 2 || u->n > 40 || pl_is_date(u))
-			continue;
-		double gap = l->src->box.y - (u->src->box.y + u->src->box.h);
-		if (gap < -0.5 || gap > 2.5 * l->src->box.h)
-			continue;
-		/* the two lines overlap horizontally (stacked block) */
-		const eseal_box *a = &u->src->box, *b = &l->src->box;
-		if (a->x > b->x + b->w || b->x > a->x + a->w)
-			continue;
-		uint32_t last = u->cp[u->n - 1];
-		if (last == 0x3002 || last == 0xff0c || last == 0xff1a)
-			continue;
-		double sc = 0.55;
-		if (norg && u->n == norg && pl_find32(u, org, norg, 0) == 0)
-			sc = 1.0;
-		else if (norg && pl_find32(u, org, norg, 0) >= 0)
-			sc = 0.8;
-		/* right half of the page, lower part: where endings live */
-		const eseal_text_page *pg = pl_page(d, l->page);
-		if (pg && b->x + b->w / 2 < pg->width * 0.45)
-			sc -= 0.2;
-		if (sc >= best) {
-			best = sc;
-			*name = u;
-			*date = l;
+		size_t nd = segments(dl, ds), nu = segments(ul, us);
+		for (size_t j = 0; j < nd; j++) {
+			const pl_line *l = &ds[j];
+			if (!pl_is_date(l))
+				continue;
+			eseal_box b = pl_span_box(l, 0, l->n);
+			for (size_t k = 0; k < nu; k++) {
+				const pl_line *u = &us[k];
+				if (u->n < 2 || u->n > 40 || pl_is_date(u))
+					continue;
+				eseal_box a = pl_span_box(u, 0, u->n);
+				double gap = b.y - (a.y + a.h);
+				if (gap < -0.5 || gap > 2.5 * b.h)
+					continue;
+				/* the two overlap horizontally (stacked block) */
+				if (a.x > b.x + b.w || b.x > a.x + a.w)
+					continue;
+				uint32_t last = u->cp[u->n - 1];
+				if (last == 0x3002 || last == 0xff0c || last == 0xff1a)
+					continue;
+				double sc = 0.55;
+				if (norg && u->n == norg && pl_find32(u, org, norg, 0) == 0)
+					sc = 1.0;
+				else if (norg && pl_find32(u, org, norg, 0) >= 0)
+					sc = 0.8;
+				/* right half of the page, lower part: where endings live */
+				const eseal_text_page *pg = pl_page(d, l->page);
+				if (pg && b.x + b.w / 2 < pg->width * 0.45 && sc < 1.0)
+					sc -= 0.2;
+				if (sc >= best) {
+					best = sc;
+					out->name = a;
+					out->date = b;
+					out->page = l->page;
+					out->nseg = *u;
+					out->dseg = *l;
+				}
+			}
 		}
 	}
 	*score = best;
 	return best > 0;
 }
 
-static char *line_text(const pl_line *l)
+static char *seg_text(const pl_line *l)
 {
-	return eseal_text_line_utf8(l->src);
+	eseal_text_line one = *l->src;
+	one.chars = &l->src->chars[l->ci[0]];
+	one.nchars = l->ci[l->n - 1] - l->ci[0] + 1;
+	return eseal_text_line_utf8(&one);
 }
 
 int pl_official(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 {
-	const pl_line *nl, *dl;
+	block bl;
 	double sc;
-	if (!find_block(d, req->org, &nl, &dl, &sc))
+	if (!find_block(d, req->org, &bl, &sc))
 		return 0;
 	pl_cand *c = pl_cands_add(out);
 	if (!c)
 		return ESEAL_ENOMEM;
-	const eseal_box *a = &nl->src->box, *b = &dl->src->box;
-	c->page = dl->page;
+	const eseal_box *a = &bl.name, *b = &bl.date;
+	c->page = bl.page;
 	c->x = b->x + b->w / 2;
 	c->y = (a->y + b->y + b->h) / 2 - 4;
 	c->seal_type = pl_seal_for(PL_OFFICIAL, req->seals);
 	c->score = sc;
 	c->f[0] = sc;
-	char *dt = line_text(dl);
+	char *dt = seg_text(&bl.dseg);
 	snprintf(c->reason, sizeof c->reason,
 		 "official document (GB/T 9704): centred on the date line \"%s\", pressing down the issuer's "
 		 "name and date on page %d",
@@ -91,22 +137,22 @@ int pl_official(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 
 int pl_certificate(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 {
-	const pl_line *nl, *dl;
+	block bl;
 	double sc;
-	if (!find_block(d, req->org, &nl, &dl, &sc))
+	if (!find_block(d, req->org, &bl, &sc))
 		return 0;
 	pl_cand *c = pl_cands_add(out);
 	if (!c)
 		return ESEAL_ENOMEM;
-	const eseal_box *a = &nl->src->box, *b = &dl->src->box;
+	const eseal_box *a = &bl.name, *b = &bl.date;
 	const eseal_box *w = a->w >= b->w ? a : b;
-	c->page = dl->page;
+	c->page = bl.page;
 	c->x = w->x + w->w / 2;
 	c->y = (a->y + b->y + b->h) / 2;
 	c->seal_type = pl_seal_for(PL_CERTIFICATE, req->seals);
 	c->score = sc;
 	c->f[0] = sc;
-	char *nm = line_text(nl);
+	char *nm = seg_text(&bl.nseg);
 	snprintf(c->reason, sizeof c->reason,
 		 "certificate/letter: over the issuer's name \"%s\" and the date at the end, page %d", nm ? nm : "?",
 		 c->page);

@@ -57,7 +57,7 @@ typedef struct pl_cand {
 	double x, y;
 	const char *seal_type;
 	double score;           /* convention's own evidence, 0..1 */
-	double f[8];            /* features for the ranker (see rank.c) */
+	double f[8];            /* features for the ranker (see place.c) */
 	char reason[320];
 	char reason_zh[320];
 } pl_cand;

@@ -41,7 +41,7 @@ int pl_receipt(const pl_doc *d, const eseal_place_request *req, pl_cands *out)
 			size_t n = w - s;
 			if (payer(pre, n))
 				continue;
-			double sc = (has(pre, n, "收款") || has(pre, n, "收费") || has(pre, n, "开票")) ? 0.95 : 0.6;
+			double sc = (has(pre, n, "收款") || has(pre, n, "收费") || has(pre, n, "开票")) ? 0.95 : 0.45;
 			if (sc > bsc) {
 				bsc = sc;
 				best = l;

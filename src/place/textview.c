@@ -160,25 +160,34 @@ const eseal_text_page *pl_page(const pl_doc *d, int page)
 
 static int is_num(uint32_t c)
 {
-	static const char *cn = "〇零○一二三四五六七八九十";
-	uint32_t t[16];
-	size_t n = pl_utf32(cn, t, 16);
+	/* 〇零○一二三四五六七八九十 */
+	static const uint32_t cn[] = { 0x3007, 0x96f6, 0x25cb, 0x4e00, 0x4e8c, 0x4e09, 0x56db,
+				       0x4e94, 0x516d, 0x4e03, 0x516b, 0x4e5d, 0x5341 };
 	if (c >= '0' && c <= '9')
 		return 1;
 	if (c >= 0xff10 && c <= 0xff19)
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (t[i] == c)
+	for (size_t i = 0; i < sizeof cn / sizeof *cn; i++)
+		if (cn[i] == c)
 			return 1;
 	return c == 'O';
 }
 
 int pl_is_date(const pl_line *l)
 {
-	if (l->n < 6 || l->n > 18)
+	/* "日期：2026年3月2日", "签发日期：…": a short date label may lead */
+	size_t from = 0;
+	for (size_t i = 2; i < l->n && i <= 6; i++)
+		if (l->cp[i] == 0xff1a) {
+			if (l->cp[i - 2] == 0x65e5 && l->cp[i - 1] == 0x671f) /* 日期 */
+				from = i + 1;
+			break;
+		}
+	size_t n = l->n - from;
+	if (n < 6 || n > 18)
 		return 0;
 	int y = 0, m = 0, d = 0, digits = 0;
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = from; i < l->n; i++) {
 		uint32_t c = l->cp[i];
 		if (is_num(c)) {
 			digits++;
@@ -193,13 +202,21 @@ int pl_is_date(const pl_line *l)
 	}
 	if (y == 1 && m == 1 && d == 1 && l->cp[l->n - 1] == 0x65e5 && digits >= 4)
 		return 1;
-	return digits >= 6 && y + m + d == 0 && l->n <= 10;
+	return digits >= 6 && y + m + d == 0 && n <= 10;
 }
 
 /* A seal word at i: 盖章 公章 签章 印章 (and the bare 章 of "（章）"). */
 int pl_is_seal_word_at(const pl_line *l, size_t i, size_t *len)
 {
 	static const char *words[] = { "盖章", "公章", "签章", "印章", "专用章", "财务章", "（章）" };
+	/* every word has 章 (or its bracket) within its first three: skip the rest cheaply */
+	if (i >= l->n)
+		return 0;
+	int maybe = 0;
+	for (size_t k = i; k < l->n && k < i + 3 && !maybe; k++)
+		maybe = l->cp[k] == 0x7ae0; /* 章 */
+	if (!maybe)
+		return 0;
 	for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
 		uint32_t t[8];
 		size_t n = pl_utf32(words[w], t, 8);

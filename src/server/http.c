@@ -159,6 +159,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 	r.h.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	r.h.x_requested_with = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Requested-With");
 	r.h.x_csrf_token = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
+	r.h.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	r.body = c->body.data;
 	r.body_len = c->body.len;
 	srv_dispatch(&r);

@@ -10,16 +10,6 @@
 
 #include "server_internal.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes seg[0..len) into out; -1 on a bad escape or a forbidden byte. */
 static int decode_segment(const char *seg, size_t len, char *out, size_t outlen)
@@ -31,8 +21,8 @@ static int decode_segment(const char *seg, size_t len, char *out, size_t outlen)
 			int hi, lo;
 			if (i + 2 >= len)
 				return -1;
-			hi = hexval((unsigned char)seg[i + 1]);
-			lo = hexval((unsigned char)seg[i + 2]);
+			hi = eseal_hex_digit((unsigned char)seg[i + 1]);
+			lo = eseal_hex_digit((unsigned char)seg[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi * 16 + lo;

@@ -1,7 +1,7 @@
 /*
  * routes_basic.c - the route table and the routes every instance has:
  * health, metrics, the OpenAPI document, login and logout, the caller's own
- * account, user and API key management, and the status query skeleton.
+ * account, user and API key management; the rows of the other route files.
  * Every route declares its permission here; handlers add the organisation
  * checks. Never return password hashes, session hashes or stored API key
  * secrets.
@@ -11,7 +11,11 @@
 #include <string.h>
 
 #include "eseal/crypto.h"
+#include "lifecycle.h"
+#include "routes_place.h"
+#include "routes_tsa.h"
 #include "server_internal.h"
+#include "status_routes.h"
 
 static json_t *user_json(const srv_user *u)
 {
@@ -284,32 +288,6 @@ static void h_apikeys_create(srv_req *r)
 	eseal_wipe(&k, sizeof k);
 }
 
-static void h_status(srv_req *r)
-{
-	const char *esid = srv_param(r, "esid");
-	size_t n = esid ? strlen(esid) : 0;
-	int ok = n > 0 && n <= 64;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = (esid[i] >= '0' && esid[i] <= '9') || (esid[i] >= 'A' && esid[i] <= 'Z') ||
-		     (esid[i] >= 'a' && esid[i] <= 'z');
-	if (!ok) {
-		srv_problem(r, 400, "bad-seal-code", "Bad Request", "a seal code is 1 to 64 letters and digits");
-		return;
-	}
-	int rc = ESEAL_ENOTFOUND;
-	eseal_buf_clear(&r->out);
-	if (r->srv->cfg.status_fn)
-		rc = r->srv->cfg.status_fn(r->srv->cfg.status_ctx, esid, &r->out);
-	if (rc == ESEAL_ENOTFOUND)
-		srv_problem(r, 404, "unknown-seal", "Not Found", "no seal with code %s", esid);
-	else if (rc)
-		srv_problem(r, 500, "internal", "Internal Server Error", "status lookup failed");
-	else {
-		r->status = 200;
-		r->content_type = "application/json";
-	}
-}
-
 static const srv_field login_body[] = {
 	{ "name", SRV_J_STRING, 1, 64, "user name" },
 	{ "password", SRV_J_STRING, 1, 256, "password" },
@@ -350,6 +328,51 @@ const srv_route srv_routes[] = {
 	{ "GET", "/api/v1/users/{id}", h_users_get, SRV_P_USER_READ, NULL, "One user", SRV_R_ORG_SCOPED },
 	{ "POST", "/api/v1/api-keys", h_apikeys_create, SRV_P_APIKEY_MANAGE, apikey_body,
 	  "Create an API key for a business system (the secret is shown once)", SRV_R_ORG_SCOPED },
-	{ "GET", "/api/v1/status/{esid}", h_status, SRV_P_PUBLIC, NULL, "Status of a seal by its code", 0 },
+	/* status publishing (routes_status.c): signed DER, ETag and Cache-Control */
+	{ "GET", "/api/v1/status/{esid}", srv_h_status, SRV_P_PUBLIC, NULL,
+	  "Signed status of a seal (application/eseal-status; ?at=T for the status at a time, ?format=json)",
+	  SRV_R_RAW },
+	{ "GET", "/api/v1/srl", srv_h_srl_full, SRV_P_PUBLIC, NULL,
+	  "The latest full seal revocation list (application/eseal-srl)", SRV_R_RAW },
+	{ "GET", "/api/v1/srl/delta", srv_h_srl_delta, SRV_P_PUBLIC, NULL,
+	  "Delta seal revocation list since full list N (?since=N)", SRV_R_RAW },
+	/* the making system and the seal lifecycle (routes_org.c, routes_seal_app.c, routes_seal.c) */
+	{ "POST", "/api/v1/orgs", srv_h_org_create, SRV_P_ORG_MANAGE, srv_org_body,
+	  "Register an organisation (credit code, region code)", 0 },
+	{ "GET", "/api/v1/orgs", srv_h_org_list, SRV_P_ORG_MANAGE, NULL, "List organisations", 0 },
+	{ "POST", "/api/v1/seal-applications", srv_h_app_create, SRV_P_SEAL_APPLY, srv_app_body,
+	  "Apply for a new seal, or for the change, renewal or replacement of one", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seal-applications", srv_h_app_list, SRV_P_SEAL_READ, NULL,
+	  "List the organisation's seal applications (?status=)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seal-applications/{id}", srv_h_app_get, SRV_P_SEAL_READ, NULL,
+	  "One seal application with its materials", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seal-applications/{id}/approve", srv_h_app_approve, SRV_P_SEAL_REVIEW, srv_review_body,
+	  "Approve an application (not your own)", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seal-applications/{id}/reject", srv_h_app_reject, SRV_P_SEAL_REVIEW, srv_review_body,
+	  "Reject an application with a reason (not your own)", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seal-applications/{id}/make", srv_h_app_make, SRV_P_SEAL_MAKE, srv_make_body,
+	  "Make the seal of an approved application (certificate, esID, SESeal)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seals", srv_h_seal_list, SRV_P_SEAL_READ, NULL, "List the organisation's seals (?status=)",
+	  SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seals/{esid}", srv_h_seal_get, SRV_P_SEAL_READ, NULL, "One seal", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seals/{esid}/seal.esl", srv_h_seal_download, SRV_P_SEAL_READ, NULL,
+	  "Download the seal (SESeal DER)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seals/{esid}/events", srv_h_seal_events, SRV_P_SEAL_READ, NULL,
+	  "The seal's lifecycle events", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seals/{esid}/report-loss", srv_h_seal_report_loss, SRV_P_SEAL_KEEP, srv_reason_body,
+	  "Report the seal lost (挂失)", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seals/{esid}/lift-loss", srv_h_seal_lift_loss, SRV_P_SEAL_KEEP, srv_reason_body,
+	  "Lift a loss report", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seals/{esid}/cancel", srv_h_seal_cancel, SRV_P_SEAL_MAKE, srv_reason_body,
+	  "Cancel the seal (注销, final)", SRV_R_ORG_SCOPED },
+	/* RFC 3161 time-stamping (routes_tsa.c): DER in, DER out */
+	{ "POST", "/api/v1/tsa", srv_h_tsa, SRV_P_PUBLIC, NULL,
+	  "RFC 3161 time-stamp: application/timestamp-query in, application/timestamp-reply out",
+	  SRV_R_UPLOAD | SRV_R_RAW },
+	/* intelligent placement (routes_place.c) */
+	{ "POST", "/api/v1/place", srv_h_place, SRV_P_SIGN_APPLY, srv_place_body,
+	  "Propose where and which seal to stamp on a document (base64 PDF or OFD)", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/place/feedback", srv_h_place_feedback, SRV_P_SIGN_APPLY, srv_place_feedback_body,
+	  "Store where seals were accepted or moved, as the organisation's placement history", SRV_R_ORG_SCOPED },
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof srv_routes[0];

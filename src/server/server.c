@@ -23,33 +23,12 @@ time_t srv_now(const srv_server *s)
 
 void srv_hex(char *out, const uint8_t *in, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[in[i] >> 4];
-		out[2 * i + 1] = d[in[i] & 15];
-	}
-	out[2 * n] = 0;
+	eseal_hex_encode(out, in, n, 0);
 }
 
 int srv_unhex(uint8_t *out, size_t outlen, const char *hex)
 {
-	if (!hex || strlen(hex) != 2 * outlen)
-		return ESEAL_EFORMAT;
-	for (size_t i = 0; i < outlen; i++) {
-		int v = 0;
-		for (int k = 0; k < 2; k++) {
-			int c = (unsigned char)hex[2 * i + k], x;
-			if (c >= '0' && c <= '9')
-				x = c - '0';
-			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-				x = (c | 0x20) - 'a' + 10;
-			else
-				return ESEAL_EFORMAT;
-			v = v * 16 + x;
-		}
-		out[i] = (uint8_t)v;
-	}
-	return 0;
+	return eseal_hex_decode(out, outlen, hex);
 }
 
 int srv_new_id(char *out, size_t outlen, const char *prefix)

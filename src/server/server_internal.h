@@ -145,6 +145,7 @@ typedef struct srv_headers {
 	const char *x_requested_with;
 	const char *x_csrf_token;
 	const char *content_length;
+	const char *if_none_match;    /* status answers and lists (304) */
 } srv_headers;
 
 struct srv_req {

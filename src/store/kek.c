@@ -29,34 +29,6 @@ struct eseal_kek {
 	uint8_t id[8];    /* names the KEK in blobs and in the check value */
 };
 
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
-static int unhex(uint8_t *out, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++) {
-		int v = 0;
-		for (int j = 0; j < 2; j++) {
-			int c = tolower((unsigned char)s[2 * i + j]);
-			if (c >= '0' && c <= '9')
-				v = v * 16 + c - '0';
-			else if (c >= 'a' && c <= 'f')
-				v = v * 16 + c - 'a' + 10;
-			else
-				return -1;
-		}
-		out[i] = (uint8_t)v;
-	}
-	return s[2 * n] ? -1 : 0;
-}
-
 int eseal_kek_from_bytes(eseal_kek **out, const uint8_t key[32])
 {
 	*out = NULL;
@@ -95,7 +67,7 @@ int eseal_kek_from_file(eseal_kek **out, const char *path)
 	} else {
 		while (n && isspace(b.data[n - 1]))
 			n--;
-		if (n != 64 || eseal_buf_cstr(&b) || (b.data[64] = 0, unhex(key, 32, (char *)b.data))) {
+		if (n != 64 || eseal_buf_cstr(&b) || (b.data[64] = 0, eseal_hex_decode(key, 32, (char *)b.data))) {
 			eseal_buf_free(&b);
 			return eseal_error_set(ESEAL_EFORMAT, "%s: a key file holds 32 bytes or 64 hex digits", path);
 		}
@@ -115,7 +87,7 @@ static int instance_salt(eseal_store *s, uint8_t salt[16])
 		char h[33];
 		if ((rc = eseal_random(salt, 16)))
 			return rc;
-		hex(h, salt, 16);
+		eseal_hex_encode(h, salt, 16, 0);
 		/* Two servers starting at once: the first salt wins. */
 		int64_t n = eseal_store_run(s, "INSERT INTO settings (key, value) VALUES ('kek.salt', ?1) "
 					    "ON CONFLICT (key) DO NOTHING", "t", h);
@@ -125,7 +97,7 @@ static int instance_salt(eseal_store *s, uint8_t salt[16])
 	}
 	if (rc)
 		return rc;
-	rc = strlen(v) == 32 && !unhex(salt, 16, v) ? 0
+	rc = strlen(v) == 32 && !eseal_hex_decode(salt, 16, v) ? 0
 		: eseal_error_set(ESEAL_EFORMAT, "store: setting kek.salt is malformed");
 	free(v);
 	return rc;
@@ -134,7 +106,7 @@ static int instance_salt(eseal_store *s, uint8_t salt[16])
 int eseal_kek_bind(eseal_kek *k, eseal_store *s)
 {
 	char h[17], *v = NULL;
-	hex(h, k->id, 8);
+	eseal_hex_encode(h, k->id, 8, 0);
 	int rc = eseal_store_setting_get(s, "kek.check", &v);
 	if (rc == ESEAL_ENOTFOUND) {
 		int64_t n = eseal_store_run(s, "INSERT INTO settings (key, value) VALUES ('kek.check', ?1) "

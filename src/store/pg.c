@@ -332,16 +332,6 @@ static const char *pg_column_text(eseal_stmt *base, int col)
 	return PQgetvalue(st->res, st->row, col);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static const uint8_t *pg_column_blob(eseal_stmt *base, int col, size_t *len)
 {
@@ -379,7 +369,7 @@ static const uint8_t *pg_column_blob(eseal_stmt *base, int col, size_t *len)
 			return NULL;
 		}
 		for (size_t i = 2; i + 1 < vl; i += 2) {
-			int h = hexval(v[i]), l = hexval(v[i + 1]);
+			int h = eseal_hex_digit(v[i]), l = eseal_hex_digit(v[i + 1]);
 			if (h < 0 || l < 0) {
 				eseal_error_set(ESEAL_EFORMAT, "postgres: unexpected bytea text");
 				return NULL;

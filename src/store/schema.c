@@ -135,6 +135,17 @@ static const char *const migrations[] = {
 	"  value TEXT PRIMARY KEY,\n"
 	"  expires_at BIGINT NOT NULL);\n"
 	"CREATE INDEX nonces_expires ON nonces (expires_at);\n",
+	/* placement history: where an organisation accepted or moved proposed
+	 * seals, with the document, so proposals can learn its habits. */
+	"CREATE TABLE place_history (\n"
+	"  id IDPK,\n"
+	"  org TEXT NOT NULL,\n"
+	"  action TEXT NOT NULL CHECK (action IN ('accepted', 'moved')),\n"
+	"  document BLOB NOT NULL,\n"
+	"  placements TEXT NOT NULL,\n"
+	"  actor TEXT NOT NULL,\n"
+	"  created_at BIGINT NOT NULL);\n"
+	"CREATE INDEX place_history_org ON place_history (org, id);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -156,6 +167,7 @@ const store_table store_tables[] = {
 	{ "audit_entries", 0, "seq" },
 	{ "audit_heads", 0, "tree_size" },
 	{ "nonces", 0, "value" },
+	{ "place_history", 1, "id" },
 };
 const size_t store_ntables = sizeof store_tables / sizeof store_tables[0];
 

@@ -60,7 +60,8 @@ static void line_close(eseal_text_line *l)
 {
 	/* qsort is not stable; equal x keeps no particular order, which only
 	 * matters for overprinted glyphs. */
-	qsort(l->chars, l->nchars, sizeof *l->chars, cmp_x);
+	if (l->nchars > 1)
+		qsort(l->chars, l->nchars, sizeof *l->chars, cmp_x);
 	size_t a = 0;
 	while (a < l->nchars && blank(l->chars[a].cp))
 		a++;
@@ -90,7 +91,8 @@ int eseal_text_page_finish(eseal_text_page *p)
 		p->nlines = 0;
 		return 0;
 	}
-	qsort(all, n, sizeof *all, cmp_cy);
+	if (n > 1)
+		qsort(all, n, sizeof *all, cmp_cy);
 	double maxh = 0;
 	for (size_t i = 0; i < n; i++)
 		if (all[i].box.h > maxh)
@@ -184,7 +186,8 @@ int eseal_text_page_finish(eseal_text_page *p)
 		free(lines);
 		lines = NULL;
 	}
-	qsort(lines, nacc, sizeof *lines, cmp_line);
+	if (nacc > 1)
+		qsort(lines, nacc, sizeof *lines, cmp_line);
 	free(all);
 	free(p->lines);
 	p->lines = lines;

@@ -1,10 +1,12 @@
 /*
  * sm2_own.h - eseal's own SM2 (GB/T 32918.2, GM/T 0003): key generation,
  * signing and verification on the recommended curve, constant time for the
- * private key and the nonce. Internal to the library for now; OpenSSL stays
- * the reference in the tests. Byte strings are big-endian; a public key is
- * the 64 bytes x || y, a signature the 64 bytes r || s. The digest e =
- * SM3(Z_A || M) is 32 bytes. Functions return 0 or a negative ESEAL_E* code.
+ * private key and the nonce. Internal: the library's SM2 keys use it through
+ * eseal_key (src/crypto/key.c, sign.c) unless built with ESEAL_OPENSSL_SM2;
+ * OpenSSL stays the reference in the tests. Byte strings are big-endian; a
+ * public key is the 64 bytes x || y, a signature the 64 bytes r || s. The
+ * digest e = SM3(Z_A || M) is 32 bytes. Functions return 0 or a negative
+ * ESEAL_E* code.
  */
 #ifndef ESEAL_SM2_OWN_H
 #define ESEAL_SM2_OWN_H
