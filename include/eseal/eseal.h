@@ -16,5 +16,15 @@
 #include "ofdsign.h"
 #include "pdf.h"
 #include "sample.h"
+#include "cms.h"
+#include "pdfsign.h"
+#include "pdfverify.h"
+#include "place.h"
+#include "status.h"
+#include "tsa.h"
+#include "net.h"
+#include "audit.h"
+#include "store.h"
+#include "server.h"
 
 #endif

@@ -58,6 +58,43 @@ static int issue(demo *d, eseal_ca *ca, eseal_cert_role role, const char *org, c
 	return rc;
 }
 
+/* The demo's two placements: over party A's name on page 1, and a
+ * cross-page seal on the right edge of every page. */
+static void demo_places(eseal_placement pl[2])
+{
+	memset(pl, 0, 2 * sizeof *pl);
+	pl[0].kind = ESEAL_PLACE_KEYWORD;
+	pl[0].keyword = "示例科技有限公司";
+	pl[0].occurrence = 1;
+	pl[1].kind = ESEAL_PLACE_PERFORATION;
+	pl[1].side = ESEAL_SIDE_RIGHT;
+}
+
+/* Verifies a signed OFD or PDF (by verify) against ca_pem [and ca2_pem]. */
+static int demo_verify(const char *file, const char *ca_pem, const char *ca2_pem, int json,
+		       int (*verify)(const char *, const eseal_trust *, eseal_report **))
+{
+	printf("\n$ eseal verify %s --trust %s%s%s\n", file, ca_pem, ca2_pem ? " --trust " : "",
+	       ca2_pem ? ca2_pem : "");
+	eseal_trust *t = NULL;
+	eseal_report *r = NULL;
+	int rc;
+	if ((rc = step(eseal_trust_new(&t), "trust")) ||
+	    (rc = step(eseal_trust_add_file(t, ca_pem), ca_pem)) ||
+	    (ca2_pem && (rc = step(eseal_trust_add_file(t, ca2_pem), ca2_pem))) ||
+	    (rc = step(verify(file, t, &r), "verify")))
+		goto done;
+	if ((rc = print_report(r, json)))
+		goto done;
+	rc = exit_for_indication(eseal_report_overall(r));
+	if (rc)
+		cli_err(_("the signed demo document %s did not verify"), file);
+done:
+	eseal_report_free(r);
+	eseal_trust_free(t);
+	return rc;
+}
+
 /* Writes sample.ofd, signs it into signed.ofd (a seal over party A's name on
  * page 1, and a cross-page seal over every page) and verifies it. */
 static int demo_ofd(demo *d, const uint8_t *seal, size_t seal_len, const eseal_cert *signer,
@@ -71,12 +108,8 @@ static int demo_ofd(demo *d, const uint8_t *seal, size_t seal_len, const eseal_c
 	int rc = step(eseal_sample_ofd(in, &so), "sample.ofd");
 	if (rc)
 		return rc;
-	eseal_placement pl[2] = { { 0 } };
-	pl[0].kind = ESEAL_PLACE_KEYWORD;
-	pl[0].keyword = "示例科技有限公司";
-	pl[0].occurrence = 1;
-	pl[1].kind = ESEAL_PLACE_PERFORATION;
-	pl[1].side = ESEAL_SIDE_RIGHT;
+	eseal_placement pl[2];
+	demo_places(pl);
 	eseal_ofd_sign_opts o = { 0 };
 	o.seal = seal;
 	o.seal_len = seal_len;
@@ -94,58 +127,15 @@ static int demo_ofd(demo *d, const uint8_t *seal, size_t seal_len, const eseal_c
 		       res.placed[i].boundary.x, res.placed[i].boundary.y, res.placed[i].boundary.w,
 		       res.placed[i].boundary.h, res.placed[i].has_clip ? _(", cross-page slice") : "");
 	eseal_ofd_sign_result_free(&res);
-	printf("\n$ eseal verify %s --trust %s/ca.pem\n", out, d->dir);
-	eseal_trust *t = NULL;
-	eseal_report *r = NULL;
-	if ((rc = step(eseal_trust_new(&t), "trust")) ||
-	    (rc = step(eseal_trust_add_file(t, at(d, "ca.pem")), "ca.pem")) ||
-	    (rc = step(eseal_ofd_verify(out, t, &r), "verify signed.ofd")))
-		goto done;
-	if ((rc = print_report(r, json)))
-		goto done;
-	rc = exit_for_indication(eseal_report_overall(r));
-	if (rc)
-		cli_err(_("the signed demo OFD did not verify"));
-done:
-	eseal_report_free(r);
-	eseal_trust_free(t);
-	return rc;
-}
-
-/* Verifies a signed PDF against the trust anchors in ca_pem. */
-static int demo_pdf_verify(demo *d, const char *file, const char *ca_pem, const char *ca2_pem, int json)
-{
-	printf("\n$ eseal verify %s --trust %s%s%s\n", file, ca_pem, ca2_pem ? " --trust " : "",
-	       ca2_pem ? ca2_pem : "");
-	eseal_trust *t = NULL;
-	eseal_report *r = NULL;
-	int rc;
-	if ((rc = step(eseal_trust_new(&t), "trust")) ||
-	    (rc = step(eseal_trust_add_file(t, ca_pem), ca_pem)) ||
-	    (ca2_pem && (rc = step(eseal_trust_add_file(t, ca2_pem), ca2_pem))) ||
-	    (rc = step(eseal_pdf_verify(file, t, &r), "verify")))
-		goto done;
-	if ((rc = print_report(r, json)))
-		goto done;
-	rc = exit_for_indication(eseal_report_overall(r));
-	if (rc)
-		cli_err(_("the signed demo PDF %s did not verify"), file);
-done:
-	eseal_report_free(r);
-	eseal_trust_free(t);
-	return rc;
+	return demo_verify(out, at(d, "ca.pem"), NULL, json, eseal_ofd_verify);
 }
 
 static int demo_pdf_sign(const char *in, const char *out, eseal_pdf_sig_format fmt, const uint8_t *seal,
 			 size_t seal_len, const eseal_cert *signer, const eseal_key *key,
 			 eseal_cert *const *chain, size_t nchain)
 {
-	eseal_placement pl[2] = { { 0 } };
-	pl[0].kind = ESEAL_PLACE_KEYWORD;
-	pl[0].keyword = "示例科技有限公司";
-	pl[0].occurrence = 1;
-	pl[1].kind = ESEAL_PLACE_PERFORATION;
-	pl[1].side = ESEAL_SIDE_RIGHT;
+	eseal_placement pl[2];
+	demo_places(pl);
 	eseal_pdf_sign_opts o = { 0 };
 	o.format = fmt;
 	o.seal = seal;
@@ -183,7 +173,7 @@ static int demo_pdf(demo *d, const uint8_t *seal, size_t seal_len, const eseal_c
 	printf(_("\n$ eseal sign %s --seal seal.esl --keyword 示例科技有限公司 --occurrence 1 "
 		 "--perforation right --format cms-sm2 --out %s\n"), in, out);
 	if ((rc = demo_pdf_sign(in, out, ESEAL_PDF_CMS_SM2, seal, seal_len, signer, key, NULL, 0)) ||
-	    (rc = demo_pdf_verify(d, out, at(d, "ca.pem"), NULL, json)))
+	    (rc = demo_verify(out, at(d, "ca.pem"), NULL, json, eseal_pdf_verify)))
 		return rc;
 
 	/* PAdES: an ECDSA P-256 CA, a signer and a seal listing it */
@@ -244,7 +234,7 @@ static int demo_pdf(demo *d, const uint8_t *seal, size_t seal_len, const eseal_c
 	/* the seal's maker belongs to the SM2 CA: trust both */
 	char sm2pem[4096];
 	snprintf(sm2pem, sizeof sm2pem, "%s", at(d, "ca.pem"));
-	rc = demo_pdf_verify(d, out, capem, sm2pem, json);
+	rc = demo_verify(out, capem, sm2pem, json, eseal_pdf_verify);
 done:
 	eseal_seal_free(s0);
 	eseal_ca_free(ca);

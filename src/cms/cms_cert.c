@@ -44,6 +44,21 @@ int cms_cert_issuer_serial(const uint8_t *der, size_t len, eseal_der *issuer, es
 	return 0;
 }
 
+int cms_cert_subject(const uint8_t *der, size_t len, eseal_der *subject)
+{
+	eseal_der_iter tt;
+	eseal_der x;
+	int rc = tbs_open(der, len, &tt, &x);
+	if (rc)
+		return rc;
+	if (eseal_der_expect(&tt, &x, ESEAL_DER_SEQUENCE, "certificate signature") ||
+	    eseal_der_expect(&tt, &x, ESEAL_DER_SEQUENCE, "certificate issuer") ||
+	    eseal_der_expect(&tt, &x, ESEAL_DER_SEQUENCE, "certificate validity") ||
+	    eseal_der_expect(&tt, subject, ESEAL_DER_SEQUENCE, "certificate subject"))
+		return ESEAL_EFORMAT;
+	return 0;
+}
+
 int cms_cert_ski(const uint8_t *der, size_t len, const uint8_t **p, size_t *n)
 {
 	eseal_der_iter tt;

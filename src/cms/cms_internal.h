@@ -47,11 +47,21 @@ struct eseal_cms {
 
 /* Issuer Name TLV and serial INTEGER TLV of a DER certificate. */
 int cms_cert_issuer_serial(const uint8_t *der, size_t len, eseal_der *issuer, eseal_der *serial);
+/* Subject Name TLV of a DER certificate. */
+int cms_cert_subject(const uint8_t *der, size_t len, eseal_der *subject);
 /* Subject key identifier bytes of a DER certificate (0, or ESEAL_ENOTFOUND). */
 int cms_cert_ski(const uint8_t *der, size_t len, const uint8_t **p, size_t *n);
 /* Digest algorithm name for a digest OID (NULL when unknown). */
 const char *cms_digest_name(const char *oid);
 /* One-shot digest by name into out (at most 64 bytes); returns the length or <0. */
 int cms_hash(const char *name, const void *data, size_t len, uint8_t out[64]);
+
+/* Writers shared by the SignedData makers (CMS signatures, time-stamp
+ * tokens): AlgorithmIdentifier with optional NULL parameters; Attribute
+ * SEQUENCE { type, SET { v } } with v already encoded; and the DER SET OF
+ * order of encodings (X.690 §11.6) as a qsort comparator over eseal_bufs. */
+int cms_put_alg(eseal_buf *b, const char *oid, int null_params);
+int cms_put_attr(eseal_buf *b, const char *oid, const eseal_buf *v);
+int cms_set_cmp(const void *x, const void *y);
 
 #endif

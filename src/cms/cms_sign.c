@@ -17,51 +17,6 @@
 
 #define CMS_MAX_ATTRS 4
 
-/* DER SET OF order: encodings compared as octet strings, the shorter one
- * padded with zero octets (X.690 §11.6). */
-static int der_set_cmp(const eseal_buf *a, const eseal_buf *b)
-{
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->data, b->data, n);
-	if (c)
-		return c;
-	const eseal_buf *l = a->len > b->len ? a : b;
-	for (size_t i = n; i < l->len; i++)
-		if (l->data[i])
-			return l == a ? 1 : -1;
-	return 0;
-}
-
-static int cmp_attr(const void *x, const void *y)
-{
-	return der_set_cmp(x, y);
-}
-
-/* Attribute ::= SEQUENCE { attrType OID, attrValues SET { value } } with
- * the value already encoded in v. */
-static int put_attr(eseal_buf *b, const char *oid, const eseal_buf *v)
-{
-	size_t m1, m2;
-	int rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m1);
-	if (!rc) rc = eseal_der_put_oid(b, oid);
-	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SET, &m2);
-	if (!rc) rc = eseal_der_put_raw(b, v->data, v->len);
-	if (!rc) rc = eseal_der_end(b, m2);
-	if (!rc) rc = eseal_der_end(b, m1);
-	return rc;
-}
-
-/* AlgorithmIdentifier with optional NULL parameters. */
-static int put_alg(eseal_buf *b, const char *oid, int null_params)
-{
-	size_t m;
-	int rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m);
-	if (!rc) rc = eseal_der_put_oid(b, oid);
-	if (!rc && null_params) rc = eseal_der_put(b, ESEAL_DER_NULL, NULL, 0);
-	if (!rc) rc = eseal_der_end(b, m);
-	return rc;
-}
-
 /* SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash,
  * issuerSerial { GeneralNames { [4] issuer }, serial } } }, hash SHA-256
  * (the default, so hashAlgorithm is omitted). */
@@ -133,24 +88,24 @@ static int build_attrs(eseal_buf *content, const eseal_cms_sign_opts *o, const u
 	int gm = o->profile == ESEAL_CMS_GM, rc;
 
 	rc = eseal_der_put_oid(&v, gm ? CMS_OID_GM_DATA : CMS_OID_DATA);
-	if (!rc) rc = put_attr(&attr[n++], CMS_OID_CONTENT_TYPE, &v);
+	if (!rc) rc = cms_put_attr(&attr[n++], CMS_OID_CONTENT_TYPE, &v);
 	if (!rc && (gm || o->cades_signing_time)) {
 		eseal_buf_clear(&v);
 		rc = put_time(&v, o->signing_time ? o->signing_time : time(NULL));
-		if (!rc) rc = put_attr(&attr[n++], CMS_OID_SIGNING_TIME, &v);
+		if (!rc) rc = cms_put_attr(&attr[n++], CMS_OID_SIGNING_TIME, &v);
 	}
 	if (!rc) {
 		eseal_buf_clear(&v);
 		rc = eseal_der_put(&v, ESEAL_DER_OCTET_STRING, digest, dlen);
-		if (!rc) rc = put_attr(&attr[n++], CMS_OID_MESSAGE_DIGEST, &v);
+		if (!rc) rc = cms_put_attr(&attr[n++], CMS_OID_MESSAGE_DIGEST, &v);
 	}
 	if (!rc && !gm) {
 		eseal_buf_clear(&v);
 		rc = put_signing_cert_v2(&v, cert, clen, issuer, serial);
-		if (!rc) rc = put_attr(&attr[n++], CMS_OID_SIGNING_CERT_V2, &v);
+		if (!rc) rc = cms_put_attr(&attr[n++], CMS_OID_SIGNING_CERT_V2, &v);
 	}
 	if (!rc) {
-		qsort(attr, n, sizeof attr[0], cmp_attr);
+		qsort(attr, n, sizeof attr[0], cms_set_cmp);
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = eseal_buf_put(content, attr[i].data, attr[i].len);
 	}
@@ -223,7 +178,7 @@ int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 	if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SEQUENCE, &msd);
 	if (!rc) rc = eseal_der_put_int(&b, 1);
 	if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SET, &mset);
-	if (!rc) rc = put_alg(&b, dig_oid, dig_null);
+	if (!rc) rc = cms_put_alg(&b, dig_oid, dig_null);
 	if (!rc) rc = eseal_der_end(&b, mset);
 	if (!rc) rc = eseal_der_begin(&b, ESEAL_DER_SEQUENCE, &menc);
 	if (!rc) rc = eseal_der_put_oid(&b, data_oid);
@@ -245,9 +200,9 @@ int eseal_cms_sign_detached(eseal_buf *out, const eseal_cms_sign_opts *o,
 	if (!rc) rc = eseal_der_put_raw(&b, issuer.tlv, issuer.tlv_len);
 	if (!rc) rc = eseal_der_put_raw(&b, serial.tlv, serial.tlv_len);
 	if (!rc) rc = eseal_der_end(&b, mias);
-	if (!rc) rc = put_alg(&b, dig_oid, dig_null);
+	if (!rc) rc = cms_put_alg(&b, dig_oid, dig_null);
 	if (!rc) rc = eseal_der_put(&b, ESEAL_DER_CTX(0), attrs.data, attrs.len);
-	if (!rc) rc = put_alg(&b, sig_oid, sig_null);
+	if (!rc) rc = cms_put_alg(&b, sig_oid, sig_null);
 	if (!rc) rc = eseal_der_put(&b, ESEAL_DER_OCTET_STRING, sig.data, sig.len);
 	if (!rc && tst.len) {
 		rc = eseal_der_begin(&b, ESEAL_DER_CTX(1), &mun);

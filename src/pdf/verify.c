@@ -96,14 +96,58 @@ static const char *str_of(eseal_pdf *pdf, const eseal_pdf_val *d, const char *ke
 	const uint8_t *p = v ? eseal_pdf_val_string(v, &len) : NULL;
 	if (!p)
 		return NULL;
-	/* UTF-16BE text strings: keep ASCII, mark the rest */
+	/* text strings (PDF 7.9.2.2): UTF-16BE with a BOM, UTF-8 with a BOM,
+	 * else PDFDocEncoding (read as Latin-1); shown as UTF-8, controls as '?' */
 	size_t o = 0;
-	if (len >= 2 && p[0] == 0xfe && p[1] == 0xff) {
-		for (size_t i = 2; i + 1 < len && o + 1 < n; i += 2)
-			buf[o++] = p[i] == 0 && p[i + 1] >= 0x20 && p[i + 1] < 0x7f ? (char)p[i + 1] : '?';
-	} else {
-		for (size_t i = 0; i < len && o + 1 < n; i++)
-			buf[o++] = p[i] >= 0x20 && p[i] != 0x7f ? (char)p[i] : '?';
+	int utf16 = len >= 2 && p[0] == 0xfe && p[1] == 0xff;
+	int utf8 = len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf;
+	for (size_t i = utf16 ? 2 : utf8 ? 3 : 0; i < len;) {
+		uint32_t cp;
+		if (utf16) {
+			if (i + 1 >= len)
+				break;
+			cp = (uint32_t)p[i] << 8 | p[i + 1];
+			i += 2;
+			if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < len) {
+				uint32_t lo = (uint32_t)p[i] << 8 | p[i + 1];
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					i += 2;
+				}
+			}
+		} else if (utf8 && p[i] >= 0x80) {
+			/* copy one well-formed sequence as it is */
+			size_t k = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : p[i] >= 0xc0 ? 2 : 1, j = 1;
+			while (j < k && i + j < len && (p[i + j] & 0xc0) == 0x80)
+				j++;
+			if (k == 1 || j != k || o + k >= n) {
+				if (o + 1 < n)
+					buf[o++] = '?';
+				i += j;
+				continue;
+			}
+			memcpy(buf + o, p + i, k);
+			o += k;
+			i += k;
+			continue;
+		} else {
+			cp = p[i++];
+		}
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0xd800 && cp < 0xe000))
+			cp = '?';
+		uint8_t u[4];
+		size_t k = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		if (k == 1) {
+			u[0] = (uint8_t)cp;
+		} else {
+			for (size_t j = k - 1; j > 0; j--, cp >>= 6)
+				u[j] = (uint8_t)(0x80 | (cp & 0x3f));
+			u[0] = (uint8_t)((k == 2 ? 0xc0 : k == 3 ? 0xe0 : 0xf0) | cp);
+		}
+		if (o + k >= n)
+			break;
+		memcpy(buf + o, u, k);
+		o += k;
 	}
 	buf[o] = 0;
 	return buf;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cms/cms_internal.h"
 #include "tsa/tsa_internal.h"
 
 #define OID_GM_SIGNED_DATA "1.2.156.10197.6.1.4.2.2"
@@ -33,48 +34,6 @@ struct eseal_tsa {
 	eseal_der subject;
 };
 
-
-/* Subject Name TLV of a DER certificate. */
-static int cert_subject(const uint8_t *der, size_t len, eseal_der *subject)
-{
-	eseal_der c, tbs, x;
-	eseal_der_iter it;
-	if (eseal_der_read(&c, der, len, 0) || c.tag != ESEAL_DER_SEQUENCE)
-		return eseal_error_set(ESEAL_EFORMAT, "TSA certificate is not DER");
-	eseal_der_iter_init(&it, &c);
-	if (eseal_der_expect(&it, &tbs, ESEAL_DER_SEQUENCE, "tbsCertificate"))
-		return ESEAL_EFORMAT;
-	eseal_der_iter_init(&it, &tbs);
-	if (eseal_der_peek(&it, ESEAL_DER_CTX(0)))
-		eseal_der_next(&it, &x);
-	if (eseal_der_expect(&it, &x, ESEAL_DER_INTEGER, "serial") ||
-	    eseal_der_expect(&it, &x, ESEAL_DER_SEQUENCE, "signature") ||
-	    eseal_der_expect(&it, &x, ESEAL_DER_SEQUENCE, "issuer") ||
-	    eseal_der_expect(&it, &x, ESEAL_DER_SEQUENCE, "validity") ||
-	    eseal_der_expect(&it, subject, ESEAL_DER_SEQUENCE, "subject"))
-		return ESEAL_EFORMAT;
-	return 0;
-}
-
-/* Issuer Name and serial INTEGER TLVs of a DER certificate. */
-static int cert_issuer_serial(const uint8_t *der, size_t len, eseal_der *issuer, eseal_der *serial)
-{
-	eseal_der c, tbs, x;
-	eseal_der_iter it;
-	if (eseal_der_read(&c, der, len, 0) || c.tag != ESEAL_DER_SEQUENCE)
-		return eseal_error_set(ESEAL_EFORMAT, "TSA certificate is not DER");
-	eseal_der_iter_init(&it, &c);
-	if (eseal_der_expect(&it, &tbs, ESEAL_DER_SEQUENCE, "tbsCertificate"))
-		return ESEAL_EFORMAT;
-	eseal_der_iter_init(&it, &tbs);
-	if (eseal_der_peek(&it, ESEAL_DER_CTX(0)))
-		eseal_der_next(&it, &x);
-	if (eseal_der_expect(&it, serial, ESEAL_DER_INTEGER, "serial") ||
-	    eseal_der_expect(&it, &x, ESEAL_DER_SEQUENCE, "signature") ||
-	    eseal_der_expect(&it, issuer, ESEAL_DER_SEQUENCE, "issuer"))
-		return ESEAL_EFORMAT;
-	return 0;
-}
 
 static int create(eseal_tsa **out, const eseal_tsa_config *cfg, int check_cert)
 {
@@ -146,7 +105,7 @@ static int create(eseal_tsa **out, const eseal_tsa_config *cfg, int check_cert)
 		t->md = "sha256", t->sig_oid = OID_RSA_SHA256, t->sig_null = 1;
 		break;
 	}
-	if (cert_issuer_serial(cder, clen, &t->issuer, &t->serial) || cert_subject(cder, clen, &t->subject)) {
+	if (cms_cert_issuer_serial(cder, clen, &t->issuer, &t->serial) || cms_cert_subject(cder, clen, &t->subject)) {
 		eseal_tsa_free(t);
 		return eseal_error_wrap("TSA: ");
 	}
@@ -173,44 +132,6 @@ void eseal_tsa_free(eseal_tsa *t)
 }
 
 /* ---- encoding helpers ---- */
-
-static int put_alg(eseal_buf *b, const char *oid, int null_params)
-{
-	size_t m;
-	int rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m);
-	if (!rc) rc = eseal_der_put_oid(b, oid);
-	if (!rc && null_params) rc = eseal_der_put(b, ESEAL_DER_NULL, NULL, 0);
-	if (!rc) rc = eseal_der_end(b, m);
-	return rc;
-}
-
-static int put_attr(eseal_buf *b, const char *oid, const eseal_buf *v)
-{
-	size_t m1, m2;
-	int rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m1);
-	if (!rc) rc = eseal_der_put_oid(b, oid);
-	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SET, &m2);
-	if (!rc) rc = eseal_der_put_raw(b, v->data, v->len);
-	if (!rc) rc = eseal_der_end(b, m2);
-	if (!rc) rc = eseal_der_end(b, m1);
-	return rc;
-}
-
-/* DER SET OF order (X.690 §11.6): octet-string comparison, shorter padded
- * with zeros. */
-static int set_cmp(const void *x, const void *y)
-{
-	const eseal_buf *a = x, *b = y;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->data, b->data, n);
-	if (c || a->len == b->len)
-		return c;
-	const eseal_buf *l = a->len > b->len ? a : b;
-	for (size_t i = n; i < l->len; i++)
-		if (l->data[i])
-			return l == a ? 1 : -1;
-	return 0;
-}
 
 static int put_u64(eseal_buf *b, uint64_t v)
 {
@@ -285,7 +206,7 @@ static int esscert(const eseal_tsa *t, eseal_buf *b)
 	int rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m1);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m2);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m3);
-	if (!rc && t->gm) rc = put_alg(b, tsa_hash_oid("sm3"), 0);
+	if (!rc && t->gm) rc = cms_put_alg(b, tsa_hash_oid("sm3"), 0);
 	if (!rc) rc = eseal_der_put(b, ESEAL_DER_OCTET_STRING, h, (size_t)n);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m4);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &m5);
@@ -308,25 +229,25 @@ static int signed_attrs(const eseal_tsa *t, const eseal_buf *info, time_t now, e
 	eseal_buf v = ESEAL_BUF_INIT;
 	uint8_t h[ESEAL_TSA_MAX_HASH];
 	int rc = eseal_der_put_oid(&v, TSA_OID_TSTINFO);
-	if (!rc) rc = put_attr(&a[0], OID_CONTENT_TYPE, &v);
+	if (!rc) rc = cms_put_attr(&a[0], OID_CONTENT_TYPE, &v);
 	if (!rc) {
 		eseal_buf_clear(&v);
 		rc = eseal_der_put_utctime(&v, now);
-		if (!rc) rc = put_attr(&a[1], OID_SIGNING_TIME, &v);
+		if (!rc) rc = cms_put_attr(&a[1], OID_SIGNING_TIME, &v);
 	}
 	if (!rc) {
 		int n = tsa_hash(t->md, info->data, info->len, h);
 		eseal_buf_clear(&v);
 		rc = n < 0 ? n : eseal_der_put(&v, ESEAL_DER_OCTET_STRING, h, (size_t)n);
-		if (!rc) rc = put_attr(&a[2], OID_MESSAGE_DIGEST, &v);
+		if (!rc) rc = cms_put_attr(&a[2], OID_MESSAGE_DIGEST, &v);
 	}
 	if (!rc) {
 		eseal_buf_clear(&v);
 		rc = esscert(t, &v);
-		if (!rc) rc = put_attr(&a[3], OID_SIGNING_CERT_V2, &v);
+		if (!rc) rc = cms_put_attr(&a[3], OID_SIGNING_CERT_V2, &v);
 	}
 	if (!rc) {
-		qsort(a, 4, sizeof a[0], set_cmp);
+		qsort(a, 4, sizeof a[0], cms_set_cmp);
 		for (int i = 0; i < 4 && !rc; i++)
 			rc = eseal_buf_put(out, a[i].data, a[i].len);
 	}
@@ -353,7 +274,7 @@ static int token(const eseal_tsa *t, const eseal_tsa_req *q, const eseal_buf *in
 	 * knows only version 1 */
 	if (!rc) rc = eseal_der_put_int(b, t->gm ? 1 : 3);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SET, &mset);
-	if (!rc) rc = put_alg(b, dig_oid, t->gm);
+	if (!rc) rc = cms_put_alg(b, dig_oid, t->gm);
 	if (!rc) rc = eseal_der_end(b, mset);
 	if (!rc) rc = eseal_der_begin(b, ESEAL_DER_SEQUENCE, &menc);
 	if (!rc) rc = eseal_der_put_oid(b, TSA_OID_TSTINFO);
@@ -379,9 +300,9 @@ static int token(const eseal_tsa *t, const eseal_tsa_req *q, const eseal_buf *in
 	if (!rc) rc = eseal_der_put_raw(b, t->issuer.tlv, t->issuer.tlv_len);
 	if (!rc) rc = eseal_der_put_raw(b, t->serial.tlv, t->serial.tlv_len);
 	if (!rc) rc = eseal_der_end(b, mias);
-	if (!rc) rc = put_alg(b, dig_oid, t->gm);
+	if (!rc) rc = cms_put_alg(b, dig_oid, t->gm);
 	if (!rc) rc = eseal_der_put(b, ESEAL_DER_CTX(0), attrs.data, attrs.len);
-	if (!rc) rc = put_alg(b, t->sig_oid, t->sig_null);
+	if (!rc) rc = cms_put_alg(b, t->sig_oid, t->sig_null);
 	if (!rc) rc = eseal_der_put(b, ESEAL_DER_OCTET_STRING, sig.data, sig.len);
 	if (!rc) rc = eseal_der_end(b, msi);
 	if (!rc) rc = eseal_der_end(b, msis);
