@@ -397,6 +397,10 @@ static const struct { const char *method, *path; } expected_routes[] = {
 	{ "POST", "/api/v1/seals/{esid}/lift-loss" },
 	{ "POST", "/api/v1/seals/{esid}/cancel" },
 	{ "POST", "/api/v1/tsa" },
+	{ "GET", "/api/v1/audit" },
+	{ "GET", "/api/v1/audit/head" },
+	{ "GET", "/api/v1/audit/proof/{seq}" },
+	{ "GET", "/api/v1/audit/consistency" },
 	{ "POST", "/api/v1/place" },
 	{ "POST", "/api/v1/place/feedback" },
 };
@@ -847,6 +851,11 @@ static const struct {
 	{ "POST", "/api/v1/seals/{esid}/cancel", "NYNNNNNYN" },
 	/* RFC 3161 time-stamping is public (test_tsa.c runs it with a TSA) */
 	{ "POST", "/api/v1/tsa", "YYYYYYYYY" },
+	/* the audit log: the audit admin only, for the whole instance (needs the store) */
+	{ "GET", "/api/v1/audit", "NNNNNYNNN" },
+	{ "GET", "/api/v1/audit/head", "NNNNNYNNN" },
+	{ "GET", "/api/v1/audit/proof/{seq}", "NNNNNYNNN" },
+	{ "GET", "/api/v1/audit/consistency", "NNNNNYNNN" },
 	/* placement: whoever applies to sign (routes_place.c; history needs the store) */
 	{ "POST", "/api/v1/place", "NNNNYNYNN" },
 	{ "POST", "/api/v1/place/feedback", "NNNNYNYNN" },
@@ -860,7 +869,8 @@ static const struct {
 static int is_making_route(const char *path)
 {
 	return !strncmp(path, "/api/v1/orgs", 12) || !strncmp(path, "/api/v1/seal-applications", 25) ||
-	       !strncmp(path, "/api/v1/seals", 13) || !strcmp(path, "/api/v1/place/feedback");
+	       !strncmp(path, "/api/v1/seals", 13) || !strcmp(path, "/api/v1/place/feedback") ||
+	       !strncmp(path, "/api/v1/audit", 13);
 }
 
 /* A one-page PDF without text (the placement routes' matrix body). */

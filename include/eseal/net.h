@@ -1,6 +1,6 @@
 /*
  * net.h - a small HTTP/1.1 client for fetching status answers and lists:
- * plain http:// GET only, one request per connection, a deadline for the
+ * plain http:// GET and POST only, one request per connection, a deadline for the
  * whole exchange and a limit on the answer size.
  */
 #ifndef ESEAL_NET_H
@@ -28,6 +28,9 @@ typedef struct eseal_http_answer {
  */
 int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t max_body,
 		   eseal_http_answer *ans);
+/* POSTs len bytes of body with Content-Type ctype; otherwise like GET. */
+int eseal_http_post(const char *url, const char *ctype, const void *body, size_t len, int timeout_ms,
+		    size_t max_body, eseal_http_answer *ans);
 void eseal_http_answer_free(eseal_http_answer *ans);
 
 #ifdef __cplusplus

@@ -65,6 +65,7 @@ typedef struct eseal_server_config {
 	void *now_ctx;
 	eseal_making *making;      /* NULL: the seal routes answer 503 */
 	struct eseal_tsa *tsa;     /* time-stamp authority (tsa.h, borrowed); NULL: POST /api/v1/tsa answers 503 */
+	struct eseal_federation *federation; /* hierarchy (server/federation.h, borrowed); NULL: children refused */
 } eseal_server_config;
 
 /* Starts listening; the server runs on its own threads. */

@@ -22,6 +22,7 @@
 #include "eseal/store.h"
 #include "eseal/tsa.h"
 #include "server/auth_backend.h"
+#include "server/federation.h"
 #include "server/server_internal.h"
 #include "server/status_routes.h"
 
@@ -258,6 +259,10 @@ int cmd_serve(int argc, char **argv)
 		{ "static", 1, N_("serve the web console's files from DIR"), "DIR" },
 		{ "no-console", 0, N_("serve no web console, only the API"), NULL },
 		{ "pass-file", 1, N_("CA passphrase file (default DIR/ca.pass, made on first start)"), "FILE" },
+		{ "parent", 1, N_("register with the parent instance at URL and push seal events to it"), "URL" },
+		{ "instance-name", 1, N_("this instance's name in the hierarchy (with --parent)"), "NAME" },
+		{ "region", 1, N_("this instance's 6-digit region code (with --parent)"), "CODE" },
+		{ "accept-children", 0, N_("approve registrations of subordinate instances at once"), NULL },
 		{ 0 }
 	};
 	cli_args a;
@@ -340,8 +345,34 @@ int cmd_serve(int argc, char **argv)
 		eseal_kek_free(kek);
 		return ex;
 	}
+	eseal_federation *fed = NULL;
+	if (!rc) {
+		char self[300];
+		snprintf(self, sizeof self, "http://%s", listen);
+		eseal_federation_config fc = { 0 };
+		fc.dir = dir;
+		fc.pass = pass;
+		fc.db_url = db_url;
+		fc.name = cli_get(&a, opts, "instance-name");
+		fc.region = cli_get(&a, opts, "region");
+		fc.self_url = self;
+		fc.parent = cli_get(&a, opts, "parent");
+		fc.accept_children = cli_has(&a, opts, "accept-children");
+		const char *bo = getenv("ESEAL_FEDERATION_MAX_BACKOFF_MS");
+		fc.max_backoff_ms = bo ? atoi(bo) : 0;
+		if (eseal_federation_start(&fed, &fc)) {
+			eseal_key_free(status_key);
+			cli_pass_free(pass);
+			serve_making_close(&making);
+			tsa_unload(&tsa);
+			eseal_store_close(db);
+			eseal_kek_free(kek);
+			return cli_fail("federation");
+		}
+	}
 	cli_pass_free(pass);
 	if (rc || srv_auth_store_new(&auth, db, kek)) {
+		eseal_federation_stop(fed);
 		eseal_key_free(status_key);
 		serve_making_close(&making);
 		tsa_unload(&tsa);
@@ -368,6 +399,7 @@ int cmd_serve(int argc, char **argv)
 	cfg.status_ctx = status;
 	cfg.making = making.making;
 	cfg.tsa = tsa.tsa;
+	cfg.federation = fed;
 	if (eseal_server_start(&sv, &cfg)) {
 		ex = cli_fail(listen);
 		goto out;
@@ -393,6 +425,7 @@ int cmd_serve(int argc, char **argv)
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
 	eseal_server_stop(sv, 10);
+	eseal_federation_stop(fed);
 	srv_status_store_free(status);
 	serve_making_close(&making);
 	tsa_unload(&tsa);

@@ -160,9 +160,12 @@ static int dechunk(eseal_buf *b)
 	return 0;
 }
 
-int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t max_body, eseal_http_answer *ans)
+/* One exchange; body != NULL makes it a POST of body with content type ctype. */
+static int http_request(const char *url, const char *accept, const char *ctype, const uint8_t *body, size_t blen,
+			int timeout_ms, size_t max_body, eseal_http_answer *ans)
 {
-	char host[256], port[16], req[4096];
+	char host[256], port[16];
+	eseal_buf req = ESEAL_BUF_INIT;
 	const char *path = "/";
 	memset(ans, 0, sizeof *ans);
 	if (timeout_ms <= 0)
@@ -180,18 +183,28 @@ int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t m
 	int v6 = strchr(host, ':') != NULL, dflt = !strcmp(port, "80");
 	snprintf(hosthdr, sizeof hosthdr, "%s%s%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "", dflt ? "" : ":",
 		 dflt ? "" : port);
-	int n = snprintf(req, sizeof req,
-			 "GET %.*s HTTP/1.1\r\nHost: %s\r\nUser-Agent: eseal\r\nAccept: %s\r\nConnection: close\r\n\r\n",
-			 (int)strcspn(path, "#"), path, hosthdr, accept ? accept : "*/*");
-	if (n < 0 || (size_t)n >= sizeof req)
+	if (strlen(path) > 3000)
 		return eseal_error_set(ESEAL_EINVAL, "URL too long");
+	rc = eseal_buf_printf(&req, "%s %.*s HTTP/1.1\r\nHost: %s\r\nUser-Agent: eseal\r\nAccept: %s\r\n",
+			      body ? "POST" : "GET", (int)strcspn(path, "#"), path, hosthdr, accept ? accept : "*/*");
+	if (!rc && body)
+		rc = eseal_buf_printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+				      ctype ? ctype : "application/octet-stream", blen);
+	if (!rc)
+		rc = eseal_buf_printf(&req, "Connection: close\r\n\r\n");
+	if (!rc && body)
+		rc = eseal_buf_put(&req, body, blen);
 	long long deadline = now_ms() + timeout_ms;
 	int fd = -1;
-	if ((rc = connect_to(host, port, deadline, &fd)))
+	if (!rc)
+		rc = connect_to(host, port, deadline, &fd);
+	if (rc) {
+		eseal_buf_free(&req);
 		return rc;
-	size_t sent = 0;
-	while (!rc && sent < (size_t)n) {
-		ssize_t k = send(fd, req + sent, (size_t)n - sent, MSG_NOSIGNAL);
+	}
+	size_t sent = 0, n = req.len;
+	while (!rc && sent < n) {
+		ssize_t k = send(fd, req.data + sent, n - sent, MSG_NOSIGNAL);
 		if (k > 0)
 			sent += (size_t)k;
 		else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -240,6 +253,7 @@ int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t m
 			break;
 	}
 	close(fd);
+	eseal_buf_free(&req);
 	if (!rc && !head_end)
 		rc = eseal_error_set(ESEAL_EFORMAT, "HTTP: no complete answer from %s", host);
 	char *head = NULL;
@@ -268,6 +282,17 @@ int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t m
 	if (rc)
 		eseal_http_answer_free(ans);
 	return rc;
+}
+
+int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t max_body, eseal_http_answer *ans)
+{
+	return http_request(url, accept, NULL, NULL, 0, timeout_ms, max_body, ans);
+}
+
+int eseal_http_post(const char *url, const char *ctype, const void *body, size_t len, int timeout_ms,
+		    size_t max_body, eseal_http_answer *ans)
+{
+	return http_request(url, NULL, ctype, body ? body : "", len, timeout_ms, max_body, ans);
 }
 
 void eseal_http_answer_free(eseal_http_answer *ans)

@@ -87,6 +87,8 @@ static int make_cert(eseal_cert **out, X509_NAME *subject, const eseal_key *pub,
 		rc = eseal_crypto_error(ESEAL_ECRYPTO, "cannot sign certificate");
 		goto done;
 	}
+	if ((rc = pki_resign_cert(x, signer)))
+		goto done;
 	rc = pki_cert_wrap(out, x);
 	x = NULL;
 done:

@@ -204,6 +204,8 @@ int eseal_ca_crl(eseal_ca *ca, int days, eseal_buf *der_out)
 		rc = eseal_crypto_error(ESEAL_ECRYPTO, "cannot sign CRL");
 		goto done;
 	}
+	if ((rc = pki_resign_crl(crl, ca->issuing_key)))
+		goto done;
 	bio = BIO_new(BIO_s_mem());
 	if (!bio || !PEM_write_bio_X509_CRL(bio, crl)) {
 		rc = eseal_crypto_error(ESEAL_ENOMEM, "cannot write CRL");

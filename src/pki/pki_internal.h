@@ -36,6 +36,10 @@ int pki_random_serial(ASN1_INTEGER **out);
 
 /* An EVP_MD_CTX to sign with k (SM2 gets the default ID). */
 int pki_sign_ctx(EVP_MD_CTX **out, const eseal_key *k);
+/* After X509_sign_ctx / X509_CRL_sign_ctx: the signature value made again
+ * by eseal's own SM2 for SM2 signers (resign.c). */
+int pki_resign_cert(X509 *x, const eseal_key *signer);
+int pki_resign_crl(X509_CRL *c, const eseal_key *signer);
 
 /* Applies the extensions of a role (or of a CA level) to x. issuer may be
  * x itself for a self-signed root. */

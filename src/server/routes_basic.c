@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "eseal/crypto.h"
+#include "federation.h"
 #include "lifecycle.h"
+#include "routes_audit.h"
 #include "routes_place.h"
+#include "routes_sign.h"
 #include "routes_tsa.h"
 #include "server_internal.h"
 #include "status_routes.h"
@@ -369,10 +372,59 @@ const srv_route srv_routes[] = {
 	{ "POST", "/api/v1/tsa", srv_h_tsa, SRV_P_PUBLIC, NULL,
 	  "RFC 3161 time-stamp: application/timestamp-query in, application/timestamp-reply out",
 	  SRV_R_UPLOAD | SRV_R_RAW },
+	/* the audit log for audit admins (routes_audit.c): the whole instance;
+	 * reading is not audited, exports are */
+	{ "GET", "/api/v1/audit", srv_h_audit_list, SRV_P_AUDIT_READ, NULL,
+	  "Audit log entries (?actor=&action=&object= exact or prefix*, ?from=&to= unix or RFC 3339, "
+	  "?after=SEQ&limit=N paging; ?format=csv or jsonl exports, recorded as audit.export)", 0 },
+	{ "GET", "/api/v1/audit/head", srv_h_audit_head, SRV_P_AUDIT_READ, NULL,
+	  "The audit log's current size and root, and the latest signed tree head", 0 },
+	{ "GET", "/api/v1/audit/proof/{seq}", srv_h_audit_proof, SRV_P_AUDIT_READ, NULL,
+	  "Inclusion proof (RFC 9162, SM3) of an entry in the current tree (?tree_size=N)", 0 },
+	{ "GET", "/api/v1/audit/consistency", srv_h_audit_consistency, SRV_P_AUDIT_READ, NULL,
+	  "Consistency proof (RFC 9162, SM3) from tree size ?from=N to the current one (?tree_size=N)", 0 },
 	/* intelligent placement (routes_place.c) */
 	{ "POST", "/api/v1/place", srv_h_place, SRV_P_SIGN_APPLY, srv_place_body,
 	  "Propose where and which seal to stamp on a document (base64 PDF or OFD)", SRV_R_ORG_SCOPED },
 	{ "POST", "/api/v1/place/feedback", srv_h_place_feedback, SRV_P_SIGN_APPLY, srv_place_feedback_body,
 	  "Store where seals were accepted or moved, as the organisation's placement history", SRV_R_ORG_SCOPED },
+	/* the hierarchy (routes_federation.c, docs/federation.md): children
+	 * register and push signed event batches; the batch signature is the
+	 * authentication, so those routes are public */
+	{ "POST", "/api/v1/federation/register", srv_h_fed_register, SRV_P_PUBLIC, srv_fed_register_body,
+	  "A subordinate instance asks to register (name, url, region, SM2 public key)", 0 },
+	{ "GET", "/api/v1/federation/register/{id}", srv_h_fed_register_get, SRV_P_PUBLIC, NULL,
+	  "A registration's state and, once approved, the issued system certificate", 0 },
+	{ "GET", "/api/v1/federation/children", srv_h_fed_children, SRV_P_ORG_MANAGE, NULL,
+	  "Registered subordinate instances", 0 },
+	{ "POST", "/api/v1/federation/children/{id}/approve", srv_h_fed_approve, SRV_P_ORG_MANAGE, NULL,
+	  "Approve a registration: the CA issues the child's system certificate", 0 },
+	{ "POST", "/api/v1/federation/children/{id}/refuse", srv_h_fed_refuse, SRV_P_ORG_MANAGE, NULL,
+	  "Refuse a pending registration", 0 },
+	{ "POST", "/api/v1/federation/events", srv_h_fed_events, SRV_P_PUBLIC, srv_fed_events_body,
+	  "A child's signed batch of seal events (each origin and sequence applied once)", 0 },
+	{ "GET", "/api/v1/federation/seals/{esid}/events", srv_h_fed_seal_events, SRV_P_ORG_MANAGE, NULL,
+	  "Events received from subordinate instances for one seal", 0 },
+	/* centralized signing and verification (routes_sign.c, routes_verify.c) */
+	{ "POST", "/api/v1/sign-requests", srv_h_sign_create, SRV_P_SIGN_APPLY, srv_sign_body,
+	  "Ask to sign documents with a server-held seal (signed at once when the seal approves automatically)",
+	  SRV_R_ORG_SCOPED | SRV_R_UPLOAD },
+	{ "GET", "/api/v1/sign-requests", srv_h_sign_list, SRV_P_SEAL_READ, NULL,
+	  "List the organisation's sign requests (?status=)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/sign-requests/{id}", srv_h_sign_get, SRV_P_SEAL_READ, NULL, "One sign request",
+	  SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/sign-requests/{id}/approve", srv_h_sign_approve, SRV_P_SIGN_REVIEW, srv_sign_review_body,
+	  "Approve a sign request: the service signs with the seal's key", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/sign-requests/{id}/reject", srv_h_sign_reject, SRV_P_SIGN_REVIEW, srv_sign_review_body,
+	  "Reject a sign request", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}", srv_h_sign_download, SRV_P_SEAL_READ, NULL,
+	  "Download signed document n (1-based)", SRV_R_ORG_SCOPED | SRV_R_RAW },
+	{ "POST", "/api/v1/sign-hash", srv_h_sign_hash, SRV_P_SIGN_APPLY, srv_sign_hash_body,
+	  "Sign an SM3 digest (SES_Signature V4 or detached CMS) with a seal that approves automatically",
+	  SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seals/{esid}/sign-policy", srv_h_sign_policy, SRV_P_SIGN_EXECUTE, srv_sign_policy_body,
+	  "Set whether the seal signs without review", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/verify", srv_h_verify, SRV_P_VERIFY, srv_verify_body,
+	  "Verify a signed PDF or OFD against this instance's CA and seal status", SRV_R_UPLOAD },
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof srv_routes[0];

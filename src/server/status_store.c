@@ -302,6 +302,49 @@ static unsigned slot_of(const char *esid)
 	return h % CACHE_SLOTS;
 }
 
+/* A seal of a subordinate instance (federation_seals, written by the
+ * federation routes): its latest reported status, signed here. Unknown
+ * seals get a signed "unknown". */
+static int federated_answer(srv_status_store *s, reader *rd, const char *esid, time_t at, time_t now,
+			    eseal_buf *der, char etag[70], eseal_status_answer *a)
+{
+	eseal_stmt *q = NULL;
+	memset(a, 0, sizeof *a);
+	snprintf(a->esid, sizeof a->esid, "%s", esid);
+	a->this_update = now;
+	a->next_update = now + s->answer_validity;
+	a->at = at;
+	a->state = ESEAL_SEAL_UNKNOWN;
+	int rc = eseal_store_prepare(rd->db, &q, "SELECT status, reason, at FROM federation_seals WHERE esid = ?1");
+	if (!rc)
+		rc = eseal_stmt_bind_text(q, 1, esid);
+	if (!rc && (rc = eseal_stmt_step(q)) == 1) {
+		int known;
+		eseal_seal_state st = state_of(eseal_stmt_text(q, 0), &known);
+		time_t since = (time_t)eseal_stmt_int64(q, 2);
+		const char *reason = eseal_stmt_text(q, 1);
+		/* only the latest state is known here: "at" before it is unknown */
+		if (known && (!at || at >= since)) {
+			a->state = st;
+			a->revocation_time = st == ESEAL_SEAL_GOOD ? 0 : since;
+			if (st != ESEAL_SEAL_GOOD)
+				snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
+		}
+		rc = 0;
+	}
+	eseal_stmt_free(q);
+	if (rc < 0)
+		return rc;
+	eseal_buf out = ESEAL_BUF_INIT;
+	rc = eseal_status_answer_sign(a, s->sign_key, (const eseal_cert *const *)s->certs, s->ncerts, &out);
+	if (!rc)
+		rc = eseal_buf_put(der, out.data, out.len);
+	if (!rc)
+		make_etag(&out, etag);
+	eseal_buf_free(&out);
+	return rc;
+}
+
 int srv_status_store_answer(srv_status_store *s, const char *esid, time_t at, time_t now, eseal_buf *der,
 			    char etag[70], eseal_status_answer *a)
 {
@@ -328,6 +371,8 @@ int srv_status_store_answer(srv_status_store *s, const char *esid, time_t at, ti
 	eseal_stmt_reset(st);
 	if (rc < 0)
 		return rc;
+	if (!found)
+		return federated_answer(s, rd, esid, at, now, der, etag, a);
 	/* expiry depends on the clock, not only on the row */
 	int expired_now = found && valid_end && valid_end < now;
 	unsigned slot = slot_of(esid);

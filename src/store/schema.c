@@ -146,6 +146,68 @@ static const char *const migrations[] = {
 	"  actor TEXT NOT NULL,\n"
 	"  created_at BIGINT NOT NULL);\n"
 	"CREATE INDEX place_history_org ON place_history (org, id);\n",
+	/* federation: subordinate instances registered here, every seal event
+	 * they pushed (applied once per origin and sequence number) and the
+	 * latest status of each of their seals, which status answers read. */
+	"CREATE TABLE federation_children (\n"
+	"  id IDPK,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  url TEXT NOT NULL,\n"
+	"  region TEXT NOT NULL,\n"
+	"  public_key TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')),\n"
+	"  certificate TEXT,\n"
+	"  cert_sm3 TEXT,\n"
+	"  created_at BIGINT NOT NULL);\n"
+	"CREATE TABLE federation_events (\n"
+	"  id IDPK,\n"
+	"  origin TEXT NOT NULL,\n"
+	"  origin_seq BIGINT NOT NULL,\n"
+	"  child TEXT NOT NULL,\n"
+	"  esid TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL,\n"
+	"  reason TEXT,\n"
+	"  at BIGINT NOT NULL,\n"
+	"  received_at BIGINT NOT NULL,\n"
+	"  UNIQUE (origin, origin_seq));\n"
+	"CREATE TABLE federation_seals (\n"
+	"  esid TEXT PRIMARY KEY,\n"
+	"  origin TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL,\n"
+	"  reason TEXT,\n"
+	"  at BIGINT NOT NULL,\n"
+	"  updated_at BIGINT NOT NULL);\n",
+	/* centralized signing: requests to sign documents with a seal whose
+	 * key the service holds, their documents (original and signed), and
+	 * each seal's signing policy (automatic approval). */
+	"CREATE TABLE sign_requests (\n"
+	"  id IDPK,\n"
+	"  org_id BIGINT NOT NULL REFERENCES organisations (id),\n"
+	"  seal_id BIGINT NOT NULL REFERENCES seals (id),\n"
+	"  requester_id TEXT NOT NULL,\n"
+	"  requester TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL\n"
+	"    CHECK (status IN ('pending', 'signed', 'rejected', 'failed')),\n"
+	"  reviewer TEXT,\n"
+	"  note TEXT,\n"
+	"  created_at BIGINT NOT NULL,\n"
+	"  updated_at BIGINT NOT NULL);\n"
+	"CREATE INDEX sign_requests_org ON sign_requests (org_id, id);\n"
+	"CREATE TABLE sign_documents (\n"
+	"  id IDPK,\n"
+	"  request_id BIGINT NOT NULL REFERENCES sign_requests (id),\n"
+	"  n BIGINT NOT NULL,\n"
+	"  format TEXT NOT NULL,\n"
+	"  options TEXT NOT NULL,\n"
+	"  sm3 TEXT NOT NULL,\n"
+	"  original BLOB NOT NULL,\n"
+	"  signed BLOB,\n"
+	"  signed_sm3 TEXT,\n"
+	"  UNIQUE (request_id, n));\n"
+	"CREATE TABLE sign_policies (\n"
+	"  seal_id BIGINT PRIMARY KEY REFERENCES seals (id),\n"
+	"  auto_approve BIGINT NOT NULL DEFAULT 0,\n"
+	"  updated_at BIGINT NOT NULL);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -168,6 +230,12 @@ const store_table store_tables[] = {
 	{ "audit_heads", 0, "tree_size" },
 	{ "nonces", 0, "value" },
 	{ "place_history", 1, "id" },
+	{ "federation_children", 1, "id" },
+	{ "federation_events", 1, "id" },
+	{ "federation_seals", 0, "esid" },
+	{ "sign_requests", 1, "id" },
+	{ "sign_documents", 1, "id" },
+	{ "sign_policies", 0, "seal_id" },
 };
 const size_t store_ntables = sizeof store_tables / sizeof store_tables[0];
 
