@@ -37,5 +37,27 @@ for f in ofd pdf; do
 done
 expect "admin password kept private" [ "$(stat -c %a "$S/admin-password")" = 600 ]
 expect "key file kept private" [ "$(stat -c %a "$S/seal.key")" = 600 ]
+
+# backup (online), wipe, restore: seals, status answers and the audit log come back
+ESID=$("$E" seal show "$S/seal.esl" --json 2>/dev/null | jq -r '.esid // .esID // empty')
+URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$S/serve.log" | head -1)
+DB="sqlite:$S/data/eseal.db"
+"$E" backup --db "$DB" --out "$T/backup.db" > /dev/null 2>&1
+expect "online backup" [ $? = 0 ]
+before=$(curl -s "${URL}api/v1/status/$ESID?format=json" | jq -r .status)
+kill "$(cat "$S/serve.pid")"; sleep 1
+rm -f "$S/data/eseal.db" "$S/data/eseal.db-wal" "$S/data/eseal.db-shm"
+"$E" restore --db "$DB" --in "$T/backup.db" > /dev/null 2>&1
+expect "restore into an empty database" [ $? = 0 ]
+"$E" audit verify --db "$DB" > "$T/audit.out" 2>&1
+expect "restored audit log verifies" [ $? = 0 ]
+nohup "$E" serve --data "$S/data" --listen "$(echo "${URL#http://}" | sed "s,/$,,")" > "$S/serve2.log" 2>&1 &
+echo $! > "$S/serve.pid"
+for _ in $(seq 1 50); do curl -sf "${URL}healthz" > /dev/null 2>&1 && break; sleep 0.1; done
+after=$(curl -s "${URL}api/v1/status/$ESID?format=json" | jq -r .status)
+expect "seal status answered after restore ($before -> $after)" [ -n "$ESID" -a "$before" = good -a "$after" = good ]
+"$E" verify "$S/signed.pdf" --trust "$S/data/ca/ca.pem" --status "$URL" > /dev/null 2>&1
+expect "earlier document verifies against the restored service" [ $? = 0 ]
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

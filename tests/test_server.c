@@ -403,6 +403,15 @@ static const struct { const char *method, *path; } expected_routes[] = {
 	{ "GET", "/api/v1/audit/consistency" },
 	{ "POST", "/api/v1/place" },
 	{ "POST", "/api/v1/place/feedback" },
+	{ "POST", "/api/v1/sign-requests" },
+	{ "GET", "/api/v1/sign-requests" },
+	{ "GET", "/api/v1/sign-requests/{id}" },
+	{ "POST", "/api/v1/sign-requests/{id}/approve" },
+	{ "POST", "/api/v1/sign-requests/{id}/reject" },
+	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}" },
+	{ "POST", "/api/v1/sign-hash" },
+	{ "POST", "/api/v1/seals/{esid}/sign-policy" },
+	{ "POST", "/api/v1/verify" },
 };
 #define NEXPECTED (sizeof expected_routes / sizeof expected_routes[0])
 
@@ -859,6 +868,18 @@ static const struct {
 	/* placement: whoever applies to sign (routes_place.c; history needs the store) */
 	{ "POST", "/api/v1/place", "NNNNYNYNN" },
 	{ "POST", "/api/v1/place/feedback", "NNNNYNYNN" },
+	/* centralized signing: applicants and business systems ask, reviewers
+	 * decide, seal keepers set whether a seal signs without review, every
+	 * reader of seals sees the requests; verification for those who sign */
+	{ "POST", "/api/v1/sign-requests", "NNNNYNYNN" },
+	{ "GET", "/api/v1/sign-requests", "YYYYYNYYN" },
+	{ "GET", "/api/v1/sign-requests/{id}", "YYYYYNYYN" },
+	{ "POST", "/api/v1/sign-requests/{id}/approve", "NNYNNNNNN" },
+	{ "POST", "/api/v1/sign-requests/{id}/reject", "NNYNNNNNN" },
+	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}", "YYYYYNYYN" },
+	{ "POST", "/api/v1/sign-hash", "NNNNYNYNN" },
+	{ "POST", "/api/v1/seals/{esid}/sign-policy", "NNNYNNNNN" },
+	{ "POST", "/api/v1/verify", "NNNNYNYNN" },
 	{ "POST", "/api/v1/me/password", "YYYYYYNYN" },
 	{ "POST", "/api/v1/logout", "YYYYYYYYN" },
 };
@@ -870,7 +891,8 @@ static int is_making_route(const char *path)
 {
 	return !strncmp(path, "/api/v1/orgs", 12) || !strncmp(path, "/api/v1/seal-applications", 25) ||
 	       !strncmp(path, "/api/v1/seals", 13) || !strcmp(path, "/api/v1/place/feedback") ||
-	       !strncmp(path, "/api/v1/audit", 13);
+	       !strncmp(path, "/api/v1/audit", 13) || !strncmp(path, "/api/v1/sign-", 13) ||
+	       !strcmp(path, "/api/v1/verify");
 }
 
 /* A one-page PDF without text (the placement routes' matrix body). */
@@ -926,6 +948,14 @@ static void test_matrix(void)
 				b = "{\"org_name\":\"o\",\"document\":\"" BLANK_PDF_B64 "\"}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/place/feedback")) {
 				b = "{\"document\":\"" BLANK_PDF_B64 "\",\"placements\":[]}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/sign-requests") && !strcmp(matrix[k].method, "POST")) {
+				b = "{\"esid\":\"33010000000001\",\"document\":\"" BLANK_PDF_B64 "\"}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/verify")) {
+				b = "{\"document\":\"" BLANK_PDF_B64 "\"}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/sign-hash")) {
+				b = "{\"esid\":\"33010000000001\",\"sm3\":\"" "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0" "\"}";
+			} else if (strstr(matrix[k].path, "/sign-policy")) {
+				b = "{\"auto_approve\":true}";
 			} else if (strstr(matrix[k].path, "/make")) {
 				b = "{\"key_mode\":\"server\"}";
 			} else if (is_making_route(matrix[k].path) && !strcmp(matrix[k].method, "POST")) {

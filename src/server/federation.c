@@ -255,8 +255,8 @@ static int push_step(eseal_federation *f, int *sent)
 	if (rc)
 		return rc;
 	if (a.status != 200)
-		rc = eseal_error_set(ESEAL_EDENIED, "federation: the parent answered %d: %.200s", a.status,
-				     (const char *)eseal_buf_cstr(&a.body));
+		rc = eseal_error_set(ESEAL_EDENIED, "federation: the parent answered %d: %.*s", a.status,
+				     (int)(a.body.len < 200 ? a.body.len : 200), (const char *)a.body.data);
 	eseal_http_answer_free(&a);
 	if (!rc && own != own0)
 		rc = cursor_set(f->db, "federation.pushed_own", own);

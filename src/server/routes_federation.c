@@ -122,10 +122,12 @@ static int approve(srv_req *r, eseal_store *db, int64_t id)
 		eseal_sm3(d, der, len);
 		srv_hex(hex, d, 32);
 		rc = lc_b64_encode(&b64, der, len);
+		if (!rc)
+			rc = eseal_buf_cstr(&b64);
 		int64_t n = rc ? 0
 			       : eseal_store_run(db, "UPDATE federation_children SET status = 'approved', certificate = ?1,"
 						     " cert_sm3 = ?2 WHERE id = ?3 AND status = 'pending'",
-						 "tti", (const char *)eseal_buf_cstr(&b64), hex, id);
+						 "tti", (const char *)b64.data, hex, id);
 		if (!rc && n <= 0)
 			rc = n < 0 ? (int)n : eseal_error_set(ESEAL_EDENIED, "the registration is not pending");
 	}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Centralized signing and the verification service end to end over HTTP:
+# a seal made with a server-held key signs the sample PDF and OFD after a
+# reviewer's approval; the downloads verify with `eseal verify` and with
+# POST /api/v1/verify; separation of duties, allowed users, the uses limit,
+# batches, automatic approval, hash-only signing (SES_Signature checked
+# with `eseal seal verify`, CMS with openssl) and a seal reported lost
+# (earlier documents still pass, new requests are refused).
+# ESEAL_TEST_PG_URL=postgres://... runs the service on PostgreSQL instead.
+set -u
+E=${ESEAL_BIN:?ESEAL_BIN}
+for t in curl jq openssl; do
+  command -v $t > /dev/null || { echo "test_sign_service: $t missing; skipping"; exit 77; }
+done
+T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-signsvc.XXXXXX")
+PID=""
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+"$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; exit 1; }
+[ -f "$T/demo/sample.pdf" ] && [ -f "$T/demo/sample.ofd" ] || { echo "no sample documents"; exit 1; }
+
+PORT=$((20000 + RANDOM % 20000))
+while (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; do PORT=$((PORT + 1)); done
+URL=http://127.0.0.1:$PORT
+DB=()
+[ -n "${ESEAL_TEST_PG_URL:-}" ] && DB=(--db "$ESEAL_TEST_PG_URL")
+"$E" serve --data "$T/data" --listen "127.0.0.1:$PORT" --no-console --threads 2 "${DB[@]}" > "$T/serve.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do
+  curl -sf "$URL/healthz" > /dev/null 2>&1 && break
+  kill -0 $PID 2> /dev/null || { cat "$T/serve.log"; echo "0 passed, 1 failed"; exit 1; }
+  sleep 0.1
+done
+
+# call METHOD PATH [BODY-FILE]: body in $T/out, status code on stdout
+call() {
+  curl -s -o "$T/out" -w '%{http_code}' -X "$1" ${TOKEN:+-H "Authorization: Bearer $TOKEN"} \
+    -H 'Content-Type: application/json' ${3:+--data-binary "@$3"} "$URL$2"
+}
+api() { # as call, but the answer must be 2xx; prints the body
+  local code
+  code=$(call "$@")
+  [ "${code:0:1}" = 2 ] || { echo "  $1 $2 answered $code: $(head -c 400 "$T/out")" >&2; return 1; }
+  cat "$T/out"
+}
+body() { printf '%s' "$1" > "$T/body"; echo "$T/body"; }
+login() { TOKEN=; TOKEN=$(api POST /api/v1/login "$(body "{\"name\":\"$1\",\"password\":\"$2\"}")" | jq -r .token); }
+
+for _ in $(seq 1 50); do grep -q 'one-time password' "$T/serve.log" && break; sleep 0.1; done
+OTP=$(sed -n 's/^user admin created; one-time password.*: \([A-Za-z0-9]*\)$/\1/p' "$T/serve.log")
+APW=Test-$(openssl rand -hex 8)
+login admin "$OTP"
+TOKEN=$(api POST /api/v1/me/password "$(body "{\"old_password\":\"$OTP\",\"new_password\":\"$APW\"}")" | jq -r .token)
+ORG=91330106MA2B3C4D5E
+api POST /api/v1/orgs "$(body "{\"name\":\"示例科技有限公司\",\"credit_code\":\"$ORG\",\"region_code\":\"330106\"}")" > /dev/null
+PW=Test-user-$(openssl rand -hex 6)
+for u in applicant reviewer business_admin seal_keeper; do
+  api POST /api/v1/users "$(body "{\"name\":\"t-$u\",\"password\":\"$PW\",\"role\":\"$u\",\"org\":\"$ORG\"}")" > /dev/null
+done
+api POST /api/v1/users "$(body "{\"name\":\"t-other\",\"password\":\"$PW\",\"role\":\"applicant\",\"org\":\"$ORG\"}")" > /dev/null
+
+# a contract seal with a server-held key, for t-applicant only, 6 uses
+login t-applicant "$PW"
+APP=$(api POST /api/v1/seal-applications "$(body '{"kind":"new","name":"示例科技有限公司合同专用章","type":"contract",
+  "validity_days":365,"uses_limit":6,"allowed_users":["t-applicant"],
+  "picture":{"shape":"round","org":"示例科技有限公司","title":"合同专用章"}}')" | jq -r .id)
+login t-reviewer "$PW"
+api POST "/api/v1/seal-applications/$APP/approve" "$(body '{"reason":"ok"}')" > /dev/null
+login t-business_admin "$PW"
+ESID=$(api POST "/api/v1/seal-applications/$APP/make" "$(body '{"key_mode":"server"}')" | jq -r .esid)
+check "seal made with a server-held key" test -n "$ESID" -a "$ESID" != null
+CA=$T/data/ca/ca.pem
+
+b64() { base64 -w0 "$1"; }
+# sign request for one document with a placement
+request() { # FILE PLACEMENT-JSON
+  printf '{"esid":"%s","document":"%s","placement":%s}' "$ESID" "$(b64 "$1")" "$2" > "$T/req"
+  echo "$T/req"
+}
+login t-applicant "$PW"
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"keyword":"示例科技有限公司","occurrence":1}')")
+RPDF=$(jq -r .id "$T/out")
+check "PDF sign request is pending (201)" test "$code" = 201 -a "$(jq -r .status "$T/out")" = pending
+check "document SM3 recorded" test "$(jq -r '.documents[0].sm3' "$T/out")" = "$(openssl dgst -sm3 -r "$T/demo/sample.pdf" | cut -d' ' -f1)"
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"at":{"page":1,"x":150,"y":200}}')")
+ROFD=$(jq -r .id "$T/out")
+check "OFD sign request is pending" test "$code" = 201
+code=$(call POST "/api/v1/sign-requests/$RPDF/approve" "$(body '{}')")
+check "applicant cannot approve (403)" test "$code" = 403
+code=$(call GET "/api/v1/sign-requests/$RPDF/documents/1")
+check "nothing to download before approval (409)" test "$code" = 409
+
+login t-other "$PW"
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"perforation":"right"}')")
+check "user outside allowed_users refused (403)" test "$code" = 403 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:not-allowed-user
+
+login t-reviewer "$PW"
+code=$(call POST "/api/v1/sign-requests/$RPDF/approve" "$(body '{}')")
+check "reviewer approves: signed" test "$code" = 200 -a "$(jq -r .status "$T/out")" = signed
+code=$(call POST "/api/v1/sign-requests/$RPDF/approve" "$(body '{}')")
+check "second approval refused (409)" test "$code" = 409
+code=$(call POST "/api/v1/sign-requests/$ROFD/approve" "$(body '{}')")
+check "OFD approved" test "$code" = 200
+code=$(call GET /api/v1/sign-requests?status=signed)
+check "list shows both signed requests" test "$(jq '.sign_requests | length' "$T/out")" = 2
+
+login t-applicant "$PW"
+curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/signed.pdf" "$URL/api/v1/sign-requests/$RPDF/documents/1"
+curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/signed.ofd" "$URL/api/v1/sign-requests/$ROFD/documents/1"
+for f in pdf ofd; do
+  "$E" verify "$T/signed.$f" --trust "$CA" --status "$URL" > "$T/v-$f.txt" 2>&1
+  check "signed $f verifies with eseal verify (TOTAL-PASSED)" grep -q TOTAL-PASSED "$T/v-$f.txt"
+  printf '{"document":"%s","lang":"zh"}' "$(b64 "$T/signed.$f")" > "$T/vreq"
+  code=$(call POST /api/v1/verify "$T/vreq")
+  check "POST /api/v1/verify $f: TOTAL-PASSED with status checked" \
+    test "$code" = 200 -a "$(jq -r .indication "$T/out")" = TOTAL-PASSED -a "$(jq -r .status_checked "$T/out")" = true
+  check "verify summary text present" test -n "$(jq -r .summary "$T/out")"
+done
+code=$(call GET "/api/v1/seals/$ESID")
+check "two uses counted" test "$(jq -r .uses_count "$T/out")" = 2
+
+# reject with a reason
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"auto":true}')")
+RREJ=$(jq -r .id "$T/out")
+login t-reviewer "$PW"
+code=$(call POST "/api/v1/sign-requests/$RREJ/reject" "$(body '{"reason":"wrong contract"}')")
+check "reject" test "$code" = 200 -a "$(jq -r .status "$T/out")" = rejected
+
+# batch: two documents, one approval, two uses
+login t-applicant "$PW"
+printf '{"esid":"%s","placement":{"keyword":"示例科技有限公司"},"documents":["%s",{"document":"%s","pdf_format":"ses"}]}' \
+  "$ESID" "$(b64 "$T/demo/sample.ofd")" "$(b64 "$T/demo/sample.pdf")" > "$T/req"
+code=$(call POST /api/v1/sign-requests "$T/req")
+RB=$(jq -r .id "$T/out")
+check "batch request holds two documents" test "$code" = 201 -a "$(jq '.documents | length' "$T/out")" = 2
+login t-reviewer "$PW"
+code=$(call POST "/api/v1/sign-requests/$RB/approve" "$(body '{}')")
+check "batch approved" test "$code" = 200
+login t-applicant "$PW"
+curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/b1.ofd" "$URL/api/v1/sign-requests/$RB/documents/1"
+curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/b2.pdf" "$URL/api/v1/sign-requests/$RB/documents/2"
+"$E" verify "$T/b1.ofd" --trust "$CA" > "$T/vb1" 2>&1
+"$E" verify "$T/b2.pdf" --trust "$CA" > "$T/vb2" 2>&1
+check "batch documents verify" grep -q TOTAL-PASSED "$T/vb1"
+check "batch PDF (SES format) verifies" grep -q TOTAL-PASSED "$T/vb2"
+
+# hash-only signing needs automatic approval
+DIG=$(openssl dgst -sm3 -r "$T/demo/sample.pdf" | cut -d' ' -f1)
+code=$(call POST /api/v1/sign-hash "$(body "{\"esid\":\"$ESID\",\"sm3\":\"$DIG\"}")")
+check "hash-only signing without automatic approval refused (409)" test "$code" = 409
+login t-seal_keeper "$PW"
+code=$(call POST "/api/v1/seals/$ESID/sign-policy" "$(body '{"auto_approve":true}')")
+check "seal keeper turns on automatic approval" test "$code" = 200
+login t-applicant "$PW"
+code=$(call POST /api/v1/sign-hash "$(body "{\"esid\":\"$ESID\",\"sm3\":\"$DIG\",\"form\":\"ses\"}")")
+jq -r .signature "$T/out" | base64 -d > "$T/hash.sig"
+check "hash-only SES_Signature made" test "$code" = 200
+"$E" seal verify "$T/hash.sig" --trust "$CA" > "$T/vh" 2>&1
+check "SES_Signature verifies (eseal seal verify)" grep -q TOTAL-PASSED "$T/vh"
+check "SES_Signature covers the digest" test "$("$E" seal show "$T/hash.sig" --json | jq -r .data_hash | tr A-F a-f)" = "$DIG"
+code=$(call POST /api/v1/sign-hash "$(body "{\"esid\":\"$ESID\",\"sm3\":\"$DIG\",\"form\":\"cms\"}")")
+jq -r .signature "$T/out" | base64 -d > "$T/hash.p7"
+check "detached CMS made" test "$code" = 200
+check "CMS carries the digest (openssl asn1parse)" \
+  sh -c "openssl asn1parse -inform DER -in '$T/hash.p7' | grep -qi ':$DIG'"
+
+# automatic approval: signed at once (the 6th and last use)
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"keyword":"示例科技有限公司","occurrence":1}')")
+check "automatic approval signs at once" test "$code" = 201 -a "$(jq -r .status "$T/out")" = signed
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"auto":true}')")
+check "uses limit reached (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:uses-limit-reached
+code=$(call GET "/api/v1/seals/$ESID")
+check "six uses counted" test "$(jq -r .uses_count "$T/out")" = 6
+
+# a lost seal: earlier documents still pass, new requests are refused
+login t-seal_keeper "$PW"
+api POST "/api/v1/seals/$ESID/report-loss" "$(body '{"reason":"lost"}')" > /dev/null
+sleep 1
+"$E" verify "$T/signed.pdf" --trust "$CA" --status "$URL" > "$T/vl" 2>&1
+check "document signed before the loss still passes" grep -q TOTAL-PASSED "$T/vl"
+login t-applicant "$PW"
+printf '{"document":"%s"}' "$(b64 "$T/signed.ofd")" > "$T/vreq"
+code=$(call POST /api/v1/verify "$T/vreq")
+check "POST /api/v1/verify after the loss still passes" test "$(jq -r .indication "$T/out")" = TOTAL-PASSED
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"auto":true}')")
+check "lost seal refuses new requests (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:seal-not-valid
+
+# the audit log holds the signing entries with the document digests
+check "audit log verifies" "$E" audit verify --db "${ESEAL_TEST_PG_URL:-sqlite:$T/data/eseal.db}" > /dev/null 2>&1
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
