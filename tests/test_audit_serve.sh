@@ -154,8 +154,15 @@ expect "its leaf is entry 4" [ "$l4" = "$l4e" ]
 expect "from missing: 400" [ "$(get api/v1/audit/consistency "$U")" = 400 ]
 expect "from too large: 400" [ "$(get "api/v1/audit/consistency?from=9" "$U")" = 400 ]
 
-# the library agrees the log is intact
-expect "eseal audit verify" "$B" audit verify --db "sqlite:$T/data/eseal.db"
+# a head signed out of band shows up as the latest signed head
+DB="sqlite:$T/data/eseal.db"
+"$B" key gen --out audit.key --pubout audit.pub --insecure-plain >/dev/null 2>&1
+expect "sign-head" sh -c "'$B' audit sign-head --db '$DB' --key audit.key --json > sth.json"
+get api/v1/audit/head "$U" head2.json >/dev/null
+expect "signed head served" [ "$(jq -r .signed_head.root_hash head2.json)" = "$ROOT" -a "$(jq .signed_head.tree_size head2.json)" = 5 \
+	-a "$(jq -r .signed_head.signature head2.json)" = "$(jq -r .signature sth.json)" ]
+# the library agrees the log is intact and the head's signature holds
+expect "eseal audit verify --key" "$B" audit verify --db "$DB" --key audit.pub
 
 kill -TERM "$PID"
 for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done

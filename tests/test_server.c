@@ -412,6 +412,13 @@ static const struct { const char *method, *path; } expected_routes[] = {
 	{ "POST", "/api/v1/sign-hash" },
 	{ "POST", "/api/v1/seals/{esid}/sign-policy" },
 	{ "POST", "/api/v1/verify" },
+	{ "POST", "/api/v1/federation/register" },
+	{ "GET", "/api/v1/federation/register/{id}" },
+	{ "GET", "/api/v1/federation/children" },
+	{ "POST", "/api/v1/federation/children/{id}/approve" },
+	{ "POST", "/api/v1/federation/children/{id}/refuse" },
+	{ "POST", "/api/v1/federation/events" },
+	{ "GET", "/api/v1/federation/seals/{esid}/events" },
 };
 #define NEXPECTED (sizeof expected_routes / sizeof expected_routes[0])
 
@@ -880,6 +887,15 @@ static const struct {
 	{ "POST", "/api/v1/sign-hash", "NNNNYNYNN" },
 	{ "POST", "/api/v1/seals/{esid}/sign-policy", "NNNYNNNNN" },
 	{ "POST", "/api/v1/verify", "NNNNYNYNN" },
+	/* the hierarchy: children register and push signed batches (the
+	 * signature authenticates them); the system admin manages children */
+	{ "POST", "/api/v1/federation/register", "YYYYYYYYY" },
+	{ "GET", "/api/v1/federation/register/{id}", "YYYYYYYYY" },
+	{ "GET", "/api/v1/federation/children", "YNNNNNNNN" },
+	{ "POST", "/api/v1/federation/children/{id}/approve", "YNNNNNNNN" },
+	{ "POST", "/api/v1/federation/children/{id}/refuse", "YNNNNNNNN" },
+	{ "POST", "/api/v1/federation/events", "YYYYYYYYY" },
+	{ "GET", "/api/v1/federation/seals/{esid}/events", "YNNNNNNNN" },
 	{ "POST", "/api/v1/me/password", "YYYYYYNYN" },
 	{ "POST", "/api/v1/logout", "YYYYYYYYN" },
 };
@@ -892,7 +908,7 @@ static int is_making_route(const char *path)
 	return !strncmp(path, "/api/v1/orgs", 12) || !strncmp(path, "/api/v1/seal-applications", 25) ||
 	       !strncmp(path, "/api/v1/seals", 13) || !strcmp(path, "/api/v1/place/feedback") ||
 	       !strncmp(path, "/api/v1/audit", 13) || !strncmp(path, "/api/v1/sign-", 13) ||
-	       !strcmp(path, "/api/v1/verify");
+	       !strcmp(path, "/api/v1/verify") || !strncmp(path, "/api/v1/federation", 18);
 }
 
 /* A one-page PDF without text (the placement routes' matrix body). */
@@ -950,6 +966,10 @@ static void test_matrix(void)
 				b = "{\"document\":\"" BLANK_PDF_B64 "\",\"placements\":[]}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/sign-requests") && !strcmp(matrix[k].method, "POST")) {
 				b = "{\"esid\":\"33010000000001\",\"document\":\"" BLANK_PDF_B64 "\"}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/federation/register")) {
+				b = "{\"name\":\"city\",\"region\":\"110100\",\"public_key\":\"AA==\"}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/federation/events")) {
+				b = "{\"payload\":\"{}\",\"signature\":\"AA==\",\"certificate\":\"AA==\"}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/verify")) {
 				b = "{\"document\":\"" BLANK_PDF_B64 "\"}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/sign-hash")) {

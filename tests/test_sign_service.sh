@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; echo "  last answer: $(head -c 300 "$T/out" 2> /dev/null)"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 "$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; exit 1; }
@@ -52,7 +52,14 @@ api() { # as call, but the answer must be 2xx; prints the body
   cat "$T/out"
 }
 body() { printf '%s' "$1" > "$T/body"; echo "$T/body"; }
-login() { TOKEN=; TOKEN=$(api POST /api/v1/login "$(body "{\"name\":\"$1\",\"password\":\"$2\"}")" | jq -r .token); }
+declare -A TOKENS # one session per user: logins are slow on purpose (scrypt)
+login() {
+  if [ -z "${TOKENS[$1]:-}" ]; then
+    TOKEN=
+    TOKENS[$1]=$(api POST /api/v1/login "$(body "{\"name\":\"$1\",\"password\":\"$2\"}")" | jq -r .token)
+  fi
+  TOKEN=${TOKENS[$1]}
+}
 
 for _ in $(seq 1 50); do grep -q 'one-time password' "$T/serve.log" && break; sleep 0.1; done
 OTP=$(sed -n 's/^user admin created; one-time password.*: \([A-Za-z0-9]*\)$/\1/p' "$T/serve.log")
@@ -67,10 +74,10 @@ for u in applicant reviewer business_admin seal_keeper; do
 done
 api POST /api/v1/users "$(body "{\"name\":\"t-other\",\"password\":\"$PW\",\"role\":\"applicant\",\"org\":\"$ORG\"}")" > /dev/null
 
-# a contract seal with a server-held key, for t-applicant only, 6 uses
+# a contract seal with a server-held key, for t-applicant only, 7 uses
 login t-applicant "$PW"
 APP=$(api POST /api/v1/seal-applications "$(body '{"kind":"new","name":"示例科技有限公司合同专用章","type":"contract",
-  "validity_days":365,"uses_limit":6,"allowed_users":["t-applicant"],
+  "validity_days":365,"uses_limit":7,"allowed_users":["t-applicant"],
   "picture":{"shape":"round","org":"示例科技有限公司","title":"合同专用章"}}')" | jq -r .id)
 login t-reviewer "$PW"
 api POST "/api/v1/seal-applications/$APP/approve" "$(body '{"reason":"ok"}')" > /dev/null
@@ -172,13 +179,13 @@ check "detached CMS made" test "$code" = 200
 check "CMS carries the digest (openssl asn1parse)" \
   sh -c "openssl asn1parse -inform DER -in '$T/hash.p7' | grep -qi ':$DIG'"
 
-# automatic approval: signed at once (the 6th and last use)
+# automatic approval: signed at once (the 7th and last use)
 code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"keyword":"示例科技有限公司","occurrence":1}')")
 check "automatic approval signs at once" test "$code" = 201 -a "$(jq -r .status "$T/out")" = signed
 code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"auto":true}')")
 check "uses limit reached (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:uses-limit-reached
 code=$(call GET "/api/v1/seals/$ESID")
-check "six uses counted" test "$(jq -r .uses_count "$T/out")" = 6
+check "seven uses counted" test "$(jq -r .uses_count "$T/out")" = 7
 
 # a lost seal: earlier documents still pass, new requests are refused
 login t-seal_keeper "$PW"
@@ -194,7 +201,11 @@ code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"auto":
 check "lost seal refuses new requests (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:seal-not-valid
 
 # the audit log holds the signing entries with the document digests
-check "audit log verifies" "$E" audit verify --db "${ESEAL_TEST_PG_URL:-sqlite:$T/data/eseal.db}" > /dev/null 2>&1
+AUDB=${ESEAL_TEST_PG_URL:-sqlite:$T/data/eseal.db}
+check "audit log verifies" "$E" audit verify --db "$AUDB" > /dev/null 2>&1
+"$E" audit list --db "$AUDB" --action sign.document --json > "$T/audit.json" 2>&1
+check "audit entry per signed document with its SM3, seal, operator and request" \
+  sh -c "grep -q '$DIG' '$T/audit.json' && grep -q 't-reviewer' '$T/audit.json' && grep -q '$ESID' '$T/audit.json' && grep -q 'request' '$T/audit.json'"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -4,9 +4,11 @@
  * checked at the end of every entry; a digest of a corrupt entry is an error,
  * never a value.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zip.h>
@@ -42,10 +44,8 @@ size_t ofd_digest_len(ofd_digest_alg a)
 	return 0;
 }
 
-int ofd_digest_entry(const eseal_ofd *d, const eseal_ofd_entry *e, ofd_digest_alg a,
-		     uint8_t out[64])
+static int digest_from(zip_t *za, const eseal_ofd_entry *e, ofd_digest_alg a, uint8_t out[64])
 {
-	zip_t *za = eseal_ofd_zip(d);
 	enum { CHUNK = 256 * 1024 };
 	uint8_t *buf = malloc(CHUNK);
 	eseal_sm3_ctx *sm3 = NULL;
@@ -98,5 +98,70 @@ int ofd_digest_entry(const eseal_ofd *d, const eseal_ofd_entry *e, ofd_digest_al
 	eseal_sm3_free(sm3);
 	EVP_MD_CTX_free(md);
 	free(buf);
+	return rc;
+}
+
+int ofd_digest_entry(const eseal_ofd *d, const eseal_ofd_entry *e, ofd_digest_alg a, uint8_t out[64])
+{
+	return digest_from(eseal_ofd_zip(d), e, a, out);
+}
+
+/* Entries handed out one at a time to whichever thread is free. */
+typedef struct digest_job {
+	const eseal_ofd_entry *const *es;
+	size_t n, next;
+	ofd_digest_alg a;
+	uint8_t (*out)[64];
+	int *rcs;
+	pthread_mutex_t mu;
+	zip_t *za2;              /* the second thread's handle */
+} digest_job;
+
+static void run_job(digest_job *j, zip_t *za)
+{
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			return;
+		j->rcs[i] = digest_from(za, j->es[i], j->a, j->out[i]);
+	}
+}
+
+static void *worker(void *arg)
+{
+	digest_job *j = arg;
+	run_job(j, j->za2);
+	return NULL;
+}
+
+int ofd_digest_entries(const eseal_ofd *d, const eseal_ofd_entry *const *es, size_t n, ofd_digest_alg a,
+		       uint8_t (*out)[64], int *rcs)
+{
+	int *own = NULL;
+	if (!rcs && !(rcs = own = calloc(n ? n : 1, sizeof *rcs)))
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += es[i]->size;
+	digest_job j = { es, n, 0, a, out, rcs, PTHREAD_MUTEX_INITIALIZER, NULL };
+	pthread_t t;
+	int two = 0;
+	/* a second thread pays for itself only on megabytes, with a core for it */
+	if (n > 1 && total >= (8u << 20) && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    (j.za2 = ofd_zip_second(d)) != NULL)
+		two = pthread_create(&t, NULL, worker, &j) == 0;
+	run_job(&j, eseal_ofd_zip(d));
+	if (two)
+		pthread_join(t, NULL);
+	if (j.za2)
+		zip_discard(j.za2);
+	pthread_mutex_destroy(&j.mu);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (rcs[i]) /* again here, so that the message is this thread's */
+			rc = rcs[i] = ofd_digest_entry(d, es[i], a, out[i]);
+	free(own);
 	return rc;
 }

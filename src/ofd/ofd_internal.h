@@ -20,6 +20,7 @@ struct eseal_ofd {
 	FILE *fp;                /* the file, when opened from a path */
 	uint64_t file_size;
 	struct zip *za;
+	uint64_t zip_start, zip_len; /* the archive inside the bytes or file */
 	eseal_ofd_entry *entries;
 	size_t nentries;
 	size_t *by_path;         /* entry indexes sorted by path */

@@ -387,7 +387,20 @@ static int write_signature_xml(sign_plan *p, const uint8_t *seal, size_t seal_le
 				       "<ofd:References CheckMethod=\"" ESEAL_OID_SM3 "\">\n",
 				       eseal_version(), gt);
 	int seen_ofd = 0, seen_sigs = 0;
-	for (size_t i = 0; rc == 0 && i < eseal_ofd_entry_count(p->d); i++) {
+	/* the files kept as they are, digested first (on two threads when large) */
+	size_t ne = eseal_ofd_entry_count(p->d), nk = 0;
+	const eseal_ofd_entry **kept = calloc(ne ? ne : 1, sizeof *kept);
+	uint8_t (*kdg)[64] = calloc(ne ? ne : 1, sizeof *kdg);
+	if (!rc && (!kept || !kdg))
+		rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < ne; i++) {
+		const eseal_ofd_entry *e = eseal_ofd_entry_at(p->d, i);
+		if (!e->is_dir && strcmp(e->path, "/OFD.xml") && strcmp(e->path, p->sigs_path))
+			kept[nk++] = e;
+	}
+	if (!rc)
+		rc = ofd_digest_entries(p->d, kept, nk, OFD_DG_SM3, kdg, NULL);
+	for (size_t i = 0, k = 0; rc == 0 && i < ne; i++) {
 		const eseal_ofd_entry *e = eseal_ofd_entry_at(p->d, i);
 		if (e->is_dir)
 			continue;
@@ -399,12 +412,14 @@ static int write_signature_xml(sign_plan *p, const uint8_t *seal, size_t seal_le
 			if (!lock)
 				continue;
 			eseal_sm3(dg, p->sigs_xml.data, p->sigs_xml.len);
-		} else if ((rc = ofd_digest_entry(p->d, e, OFD_DG_SM3, dg))) {
-			break;
+		} else {
+			memcpy(dg, kdg[k++], sizeof dg);
 		}
 		rc = put_reference(b, e->path, dg);
 		p->nrefs++;
 	}
+	free(kept);
+	free(kdg);
 	if (rc == 0 && !seen_ofd)
 		rc = eseal_error_set(ESEAL_EFORMAT, "the package has no OFD.xml");
 	if (rc == 0 && !seen_sigs && lock) {

@@ -92,7 +92,18 @@ static void check_refs(const eseal_ofd *d, const eseal_ofd_sig *s, eseal_report_
 		return;
 	}
 	name_list bad = { ESEAL_BUF_INIT, 0 }, odd = { ESEAL_BUF_INIT, 0 }, missing = { ESEAL_BUF_INIT, 0 };
-	size_t ok = 0;
+	size_t ok = 0, ne = 0;
+	/* the referenced entries, digested together (two threads when large) */
+	const eseal_ofd_entry **es = calloc(s->nrefs ? s->nrefs : 1, sizeof *es);
+	uint8_t (*dgs)[64] = calloc(s->nrefs ? s->nrefs : 1, sizeof *dgs);
+	int *rcs = calloc(s->nrefs ? s->nrefs : 1, sizeof *rcs);
+	size_t *at = calloc(s->nrefs ? s->nrefs : 1, sizeof *at); /* ref -> es index + 1 */
+	if (!es || !dgs || !rcs || !at) {
+		free(es), free(dgs), free(rcs), free(at);
+		eseal_item_check(it, "references", ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_FORMAT_FAILURE,
+				 "out of memory");
+		return;
+	}
 	for (size_t i = 0; i < s->nrefs; i++) {
 		const eseal_ofd_ref *r = &s->refs[i];
 		if (!r->path || has_dotdot(r->file_ref) || r->file_ref[0] != '/') {
@@ -104,13 +115,25 @@ static void check_refs(const eseal_ofd *d, const eseal_ofd_sig *s, eseal_report_
 			list_add(&missing, r->path);
 			continue;
 		}
-		uint8_t dg[64];
-		if (ofd_digest_entry(d, e, alg, dg) != 0 || r->check_len != ofd_digest_len(alg) ||
-		    memcmp(dg, r->check_value, r->check_len) != 0)
+		es[ne++] = e;
+		at[i] = ne;
+	}
+	(void)ofd_digest_entries(d, es, ne, alg, dgs, rcs);
+	for (size_t i = 0; i < s->nrefs; i++) {
+		const eseal_ofd_ref *r = &s->refs[i];
+		if (!at[i])
+			continue;
+		size_t k = at[i] - 1;
+		if (rcs[k] != 0 || r->check_len != ofd_digest_len(alg) ||
+		    memcmp(dgs[k], r->check_value, r->check_len) != 0)
 			list_add(&bad, r->path);
 		else
 			ok++;
 	}
+	free(es);
+	free(at);
+	free(dgs);
+	free(rcs);
 	if (odd.n)
 		eseal_item_check(it, "references", ESEAL_CHECK_FAILED, ESEAL_SUB_FORMAT_FAILURE,
 				 "FileRef not an absolute canonical path (\"..\" or relative): %s", list_str(&odd));

@@ -265,6 +265,18 @@ static int push_step(eseal_federation *f, int *sent)
 	return rc;
 }
 
+int eseal_federation_parent_status(eseal_federation *f, const char *esid, const char *query, eseal_http_answer *ans)
+{
+	if (!f || !f->parent[0])
+		return ESEAL_ENOTFOUND;
+	char url[1200];
+	/* esid is letters and digits (checked by the route); query is passed raw */
+	if (snprintf(url, sizeof url, "%s/api/v1/status/%s%s%s", f->parent, esid, query ? "?" : "",
+		     query ? query : "") >= (int)sizeof url)
+		return eseal_error_set(ESEAL_EINVAL, "URL too long");
+	return eseal_http_get(url, NULL, 3000, 1 << 20, ans);
+}
+
 static void *run(void *arg)
 {
 	eseal_federation *f = arg;

@@ -9,6 +9,7 @@
 #ifndef ESEAL_SERVER_FEDERATION_H
 #define ESEAL_SERVER_FEDERATION_H
 
+#include "eseal/net.h"
 #include "eseal/pki.h"
 #include "server_internal.h"
 
@@ -32,6 +33,11 @@ int eseal_federation_start(eseal_federation **out, const eseal_federation_config
 /* Stops the thread and frees f (NULL is fine). */
 void eseal_federation_stop(eseal_federation *f);
 int eseal_federation_accepts_children(const eseal_federation *f);
+/* Asks the parent for the status of a seal this instance does not know:
+ * GET parent/api/v1/status/ESID?QUERY (query may be NULL). ESEAL_ENOTFOUND
+ * without a parent; any HTTP status is a success (see ans->status). */
+int eseal_federation_parent_status(eseal_federation *f, const char *esid, const char *query,
+				   eseal_http_answer *ans);
 
 /* Route handlers (routes_federation.c). */
 void srv_h_fed_register(srv_req *r);

@@ -131,8 +131,11 @@ static int approve(srv_req *r, eseal_store *db, int64_t id)
 		if (!rc && n <= 0)
 			rc = n < 0 ? (int)n : eseal_error_set(ESEAL_EDENIED, "the registration is not pending");
 	}
-	if (!rc)
-		lc_audit(db, r, "federation.approve", name, NULL);
+	if (!rc) {
+		json_t *d = json_pack("{s:s, s:s}", "region", region, "reason", r->json && jstr(r, "reason") ? jstr(r, "reason") : "auto-approved");
+		lc_audit(db, r, "federation.approve", name, d);
+		json_decref(d);
+	}
 	eseal_buf_free(&spki);
 	eseal_buf_free(&b64);
 	eseal_key_free(k);
@@ -144,6 +147,8 @@ void srv_h_fed_register(srv_req *r)
 {
 	const char *name = jstr(r, "name"), *url = jstr(r, "url"), *region = jstr(r, "region");
 	const char *key64 = jstr(r, "public_key");
+	if (!lc_making(r))
+		return;
 	if (!good_name(name)) {
 		srv_problem(r, 422, "invalid", "Unprocessable Content", "name: a-z 0-9 . _ - only");
 		return;
@@ -162,8 +167,6 @@ void srv_h_fed_register(srv_req *r)
 		srv_problem(r, 422, "invalid", "Unprocessable Content", "public_key: not an SM2 public key");
 		return;
 	}
-	if (!lc_making(r))
-		return;
 	eseal_store *db = lc_db(r);
 	if (!db)
 		return;
@@ -211,6 +214,8 @@ static int64_t param_id(srv_req *r)
 
 void srv_h_fed_register_get(srv_req *r)
 {
+	if (!lc_making(r))
+		return;
 	int64_t id = param_id(r);
 	eseal_store *db = id ? lc_db(r) : NULL;
 	if (!db)
@@ -243,6 +248,8 @@ void srv_h_fed_children(srv_req *r)
 
 void srv_h_fed_approve(srv_req *r)
 {
+	if (!lc_making(r))
+		return;
 	int64_t id = param_id(r);
 	eseal_store *db = id ? lc_db(r) : NULL;
 	if (!db)
@@ -261,6 +268,8 @@ void srv_h_fed_approve(srv_req *r)
 
 void srv_h_fed_refuse(srv_req *r)
 {
+	if (!lc_making(r))
+		return;
 	int64_t id = param_id(r);
 	eseal_store *db = id ? lc_db(r) : NULL;
 	if (!db)
@@ -272,7 +281,9 @@ void srv_h_fed_refuse(srv_req *r)
 	else if (n == 0)
 		srv_problem(r, 409, "conflict", "Conflict", "no pending registration %lld", (long long)id);
 	else {
-		lc_audit(db, r, "federation.refuse", srv_param(r, "id"), NULL);
+		json_t *d = json_pack("{s:s}", "reason", jstr(r, "reason"));
+		lc_audit(db, r, "federation.refuse", srv_param(r, "id"), d);
+		json_decref(d);
 		reply_child(r, db, id, 200);
 	}
 	lc_db_put(r, db);

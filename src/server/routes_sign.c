@@ -492,7 +492,7 @@ void srv_h_sign_create(srv_req *r)
 	for (size_t i = 0; !rc && i < nd; i++) {
 		char *opt = json_dumps(docs[i].options, JSON_COMPACT | JSON_SORT_KEYS);
 		int64_t n = opt ? eseal_store_run(db, "INSERT INTO sign_documents (request_id, n, format, options, sm3, "
-						  "original) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "iittb", id, docs[i].n,
+						  "original) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "iitttb", id, docs[i].n,
 						  docs[i].format, opt, docs[i].sm3, docs[i].original.data,
 						  docs[i].original.len)
 				: ESEAL_ENOMEM;
@@ -511,7 +511,8 @@ void srv_h_sign_create(srv_req *r)
 		rc = eseal_store_commit(db);
 	if (rc) {
 		eseal_store_rollback(db);
-		srv_problem(r, 500, "internal", "Internal Server Error", "cannot store the sign request");
+		srv_problem(r, 500, "internal", "Internal Server Error", "cannot store the sign request: %s",
+			    eseal_error_last());
 		goto out;
 	}
 	if (s.auto_approve) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "federation.h"
 #include "status_routes.h"
 
 #define MAX_AGE_CAP 300 /* a loss reaches caches within five minutes */
@@ -97,6 +98,30 @@ static void reply_answer_json(srv_req *r, const eseal_status_answer *a, const ch
 	srv_reply_json(r, 200, j);
 }
 
+/* A seal this instance does not know may be known higher up the hierarchy
+ * (federation.c): the parent's answer, signed by the parent, is passed on
+ * unchanged. 1 when it was. */
+static int relay_upward(srv_req *r, const char *esid)
+{
+	eseal_http_answer ans;
+	if (eseal_federation_parent_status(r->srv->cfg.federation, esid, r->query, &ans))
+		return 0;
+	int ok = ans.status == 200;
+	if (ok) {
+		eseal_buf_clear(&r->out);
+		ok = !eseal_buf_put(&r->out, ans.body.data, ans.body.len);
+	}
+	if (ok) {
+		r->status = 200;
+		r->content_type = !strncmp(ans.content_type, "application/json", 16) ? "application/json"
+										   : "application/eseal-status";
+		srv_add_header(r, "Cache-Control", "public, max-age=10");
+		srv_add_header(r, "X-Eseal-Answered-By", "parent");
+	}
+	eseal_http_answer_free(&ans);
+	return ok;
+}
+
 /* The unsigned answer through the configured callback. */
 static void status_unsigned(srv_req *r, const char *esid)
 {
@@ -158,6 +183,8 @@ void srv_h_status(srv_req *r)
 		srv_problem(r, 500, "internal", "Internal Server Error", "status lookup failed");
 		return;
 	}
+	if (a.state == ESEAL_SEAL_UNKNOWN && relay_upward(r, esid))
+		return;
 	if (json) {
 		eseal_buf_clear(&r->out);
 		reply_answer_json(r, &a, etag);

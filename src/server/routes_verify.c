@@ -42,7 +42,7 @@ void srv_h_verify(srv_req *r)
 	if (!m)
 		goto out;
 	pthread_mutex_lock(&m->ca_mu);
-	const eseal_cert *anchor = eseal_ca_root(m->ca);
+	const eseal_cert *anchors[2] = { eseal_ca_root(m->ca), eseal_ca_issuing(m->ca) };
 	pthread_mutex_unlock(&m->ca_mu);
 	/* the latest signed full list of this instance: seal status at
 	 * signing time without a network round trip */
@@ -53,7 +53,7 @@ void srv_h_verify(srv_req *r)
 		int64_t number;
 		status_checked = !srv_status_store_list(r->srv->cfg.status_ctx, 0, 0, r->now, &srl, etag, &next, &number);
 	}
-	if (sg_verify_doc(raw.data, raw.len, anchor, status_checked ? srl.data : NULL, srl.len, &rep)) {
+	if (sg_verify_doc(raw.data, raw.len, anchors, 2, status_checked ? srl.data : NULL, srl.len, &rep)) {
 		srv_problem(r, 422, "verify-failed", "Unprocessable Content", "%s", eseal_error_last());
 		goto out;
 	}

@@ -221,7 +221,8 @@ int sg_sign_doc(const sg_signer *s, const uint8_t *doc, size_t n, const json_t *
 	return rc;
 }
 
-int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *anchor, const uint8_t *srl_der,
+int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *const *anchors, size_t nanchors,
+		  const uint8_t *srl_der,
 		  size_t srl_len, eseal_report **out)
 {
 	const char *fmt = sg_doc_format(doc, n);
@@ -231,8 +232,9 @@ int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *anchor, const 
 	eseal_trust *trust = NULL;
 	eseal_status_source *src = NULL;
 	int rc = eseal_trust_new(&trust);
-	if (!rc && anchor)
-		rc = eseal_trust_add_cert(trust, anchor);
+	for (size_t i = 0; !rc && i < nanchors; i++)
+		if (anchors[i])
+			rc = eseal_trust_add_cert(trust, anchors[i]);
 	if (!rc && srl_der && srl_len) {
 		rc = eseal_status_source_new(&src, trust);
 		if (!rc)

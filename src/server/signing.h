@@ -42,9 +42,10 @@ int sg_placement_check(const json_t *pl);
 int sg_sign_doc(const sg_signer *s, const uint8_t *doc, size_t n, const json_t *pl, const char *pdf_format,
 		time_t when, eseal_buf *out);
 
-/* Verifies doc (PDF or OFD) against the CA root of the instance and, when
- * srl_der is given, the seals' status at signing time. */
-int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *anchor, const uint8_t *srl_der,
-		  size_t srl_len, eseal_report **out);
+/* Verifies doc (PDF or OFD) against the instance's CA certificates (root
+ * and issuing, as DATA/ca/ca.pem holds) and, when srl_der is given, the
+ * seals' status at signing time. */
+int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *const *anchors, size_t nanchors,
+		  const uint8_t *srl_der, size_t srl_len, eseal_report **out);
 
 #endif

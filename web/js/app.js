@@ -17,9 +17,10 @@ import orgs from './pages/orgs.js';
 import applications from './pages/applications.js';
 import seals from './pages/seals.js';
 import audit from './pages/audit.js';
+import verify from './pages/verify.js';
 
 // Navigation order. Each page: id, title key, visible(me), render(ctx).
-const PAGES = [home, orgs, users, apikeys, applications, seals, status, audit, password];
+const PAGES = [home, orgs, users, apikeys, applications, seals, status, verify, audit, password];
 const ALL = [login, ...PAGES];
 
 const state = { me: null };
