@@ -11,7 +11,7 @@ PKGS=(
   gettext locales unzip zip jq postgresql sqlite3
   clang llvm libclang-rt-14-dev valgrind
   qpdf poppler-utils libnss3-tools
-  curl nginx wrk sqlite3
+  curl nginx wrk xxd time bc
   chromium
 )
 

@@ -1,12 +1,14 @@
 #!/bin/bash
 # test_federation.sh - the city → province → ministry hierarchy with three
-# `eseal serve` instances on loopback ports: the city and the province
-# register with their parents (auto-approved, certificates issued by the
-# parents' CAs), a seal made in the city through the lifecycle API is
+# `eseal serve` instances on loopback ports: the province registers with
+# the ministry and waits for its administrator's approval, the city with the
+# province (approved at once); certificates come from the parents' CAs; a
+# registration can be refused. A seal made in the city through the lifecycle API is
 # reported lost and the ministry's signed status answer says "lost" within
 # 5 s; with the province stopped the lifted loss waits in the city's outbox
 # and reaches the ministry after the province restarts; a replay of the
-# city's whole history applies nothing twice.
+# city's whole history applies nothing twice; the city asks upward for a
+# seal it does not know; a batch from an uncertified sender is refused.
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
 for t in curl jq sqlite3; do
@@ -59,7 +61,7 @@ while [ "$PP" = "$PM" ]; do PP=$(free_port); done
 while [ "$PC" = "$PM" ] || [ "$PC" = "$PP" ]; do PC=$(free_port); done
 M=http://127.0.0.1:$PM P=http://127.0.0.1:$PP C=http://127.0.0.1:$PC
 # all at once: children retry until their parents answer
-launch ministry "$PM" --accept-children
+launch ministry "$PM"
 launch province "$PP" --accept-children --parent "$M" --instance-name province --region 110000
 launch city "$PC" --parent "$P" --instance-name city --region 110100
 up ministry "$PM"; up province "$PP"; up city "$PC"
@@ -75,21 +77,6 @@ wait_for() {
 	done
 	return 1
 }
-registered() { [ "$(curl -s "$1/api/v1/federation/register/1" | jq -r .status)" = approved ] && [ -s "$2/system.pem" ]; }
-wait_for 10 registered "$M" province && ok "province registered with the ministry" || bad "province registration"
-wait_for 10 registered "$P" city && ok "city registered with the province" || bad "city registration"
-check "city's system certificate" "CN=city, OU=110100, O=eseal, C=CN" \
-	"$("$B" cert show city/system.pem --json | jq -r .subject)"
-SERIAL=$("$B" cert show city/system.pem --json | jq -r .serial)
-check "issued by the province's CA, not the ministry's" "1 0" \
-	"$(grep -ci "$SERIAL" province/ca/index.json) $(grep -ci "$SERIAL" ministry/ca/index.json)"
-
-# a refused re-registration under a taken name
-KEY=$(openssl ecparam -name SM2 -genkey 2>/dev/null | openssl pkey -pubout -outform DER 2>/dev/null | base64 -w0)
-code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-	--data-binary "{\"name\":\"city\",\"region\":\"110100\",\"public_key\":\"$KEY\"}" "$P/api/v1/federation/register")
-[ -n "$KEY" ] && check "the name city with another key: 409" 409 "$code"
-
 # api URL METHOD PATH [BODY]: one JSON call as $TOKEN
 api() {
 	curl -s -X "$2" ${TOKEN:+-H "Authorization: Bearer $TOKEN"} -H 'Content-Type: application/json' \
@@ -103,6 +90,42 @@ admin() {
 	TOKEN=$(api "$1" POST /api/v1/me/password "{\"old_password\":\"$otp\",\"new_password\":\"Fed-admin-$3-12345\"}" |
 		jq -r .token)
 }
+
+# the ministry's administrator approves the province; the province
+# approves the city by itself (--accept-children)
+admin "$M" ministry ministry
+MTOKEN=$TOKEN
+pending() { [ "$(api "$M" GET /api/v1/federation/children | jq -r '.children[0].status')" = pending ]; }
+wait_for 10 pending && ok "the province waits for approval" || bad "province registration pending"
+check "province registration: name and region" "province 110000" \
+	"$(api "$M" GET /api/v1/federation/children | jq -r '.children[0] | "\(.name) \(.region)"')"
+check "approved by the ministry's admin" approved \
+	"$(api "$M" POST /api/v1/federation/children/1/approve '{"reason":"provincial system"}' | jq -r .status)"
+check "approving twice: 409" 409 \
+	"$(api "$M" POST /api/v1/federation/children/1/approve '{"reason":"again"}' | jq -r .status)"
+registered() { [ "$(curl -s "$1/api/v1/federation/register/1" | jq -r .status)" = approved ] && [ -s "$2/system.pem" ]; }
+wait_for 10 registered "$M" province && ok "province registered with the ministry" || bad "province registration"
+wait_for 10 registered "$P" city && ok "city registered with the province" || bad "city registration"
+check "city's system certificate" "CN=city, OU=110100, O=eseal, C=CN" \
+	"$("$B" cert show city/system.pem --json | jq -r .subject)"
+SERIAL=$("$B" cert show city/system.pem --json | jq -r .serial)
+check "issued by the province's CA, not the ministry's" "1 0" \
+	"$(grep -ci "$SERIAL" province/ca/index.json) $(grep -ci "$SERIAL" ministry/ca/index.json)"
+
+# a refused re-registration under a taken name
+KEY=$(openssl ecparam -name SM2 -genkey 2>/dev/null | openssl pkey -pubout -outform DER 2>/dev/null | base64 -w0)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "{\"name\":\"city\",\"region\":\"110100\",\"public_key\":\"$KEY\"}" "$P/api/v1/federation/register")
+check "the name city with another key: 409" 409 "$code"
+# the parent can refuse: a registration the ministry's admin turns down
+RID=$(curl -s -H 'Content-Type: application/json' "$M/api/v1/federation/register" \
+	--data-binary "{\"name\":\"rogue\",\"region\":\"120000\",\"public_key\":\"$KEY\"}" | jq -r .id)
+check "refused by the ministry's admin" refused \
+	"$(api "$M" POST "/api/v1/federation/children/$RID/refuse" '{"reason":"unknown system"}' | jq -r .status)"
+check "the registration says refused, no certificate" "refused null" \
+	"$(curl -s "$M/api/v1/federation/register/$RID" | jq -r '"\(.status) \(.certificate)"')"
+check "an SM2 key is required" 422 "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary '{"name":"x","region":"120000","public_key":"AAAA"}' "$M/api/v1/federation/register")"
 
 # a seal made in the city: 申领 → 审核 → 制章
 admin "$C" city city
@@ -152,8 +175,7 @@ stop city
 sqlite3 city/eseal.db "PRAGMA busy_timeout = 5000; DELETE FROM settings WHERE key LIKE 'federation.pushed%';" >/dev/null
 launch city "$PC" --parent "$P" --instance-name city --region 110100
 up city "$PC"
-admin "$M" ministry ministry
-events() { api "$1" GET "/api/v1/federation/seals/$ESID/events"; }
+events() { TOKEN=$MTOKEN api "$1" GET "/api/v1/federation/seals/$ESID/events"; }
 replayed() { sqlite3 city/eseal.db "SELECT value FROM settings WHERE key = 'federation.pushed_own'" | grep -q .; }
 wait_for 10 replayed && ok "the city pushed its history again" || bad "replay"
 sleep 1

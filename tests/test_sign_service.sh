@@ -74,10 +74,10 @@ for u in applicant reviewer business_admin seal_keeper; do
 done
 api POST /api/v1/users "$(body "{\"name\":\"t-other\",\"password\":\"$PW\",\"role\":\"applicant\",\"org\":\"$ORG\"}")" > /dev/null
 
-# a contract seal with a server-held key, for t-applicant only, 7 uses
+# a contract seal with a server-held key, for t-applicant only, 8 uses
 login t-applicant "$PW"
 APP=$(api POST /api/v1/seal-applications "$(body '{"kind":"new","name":"示例科技有限公司合同专用章","type":"contract",
-  "validity_days":365,"uses_limit":7,"allowed_users":["t-applicant"],
+  "validity_days":365,"uses_limit":8,"allowed_users":["t-applicant"],
   "picture":{"shape":"round","org":"示例科技有限公司","title":"合同专用章"}}')" | jq -r .id)
 login t-reviewer "$PW"
 api POST "/api/v1/seal-applications/$APP/approve" "$(body '{"reason":"ok"}')" > /dev/null
@@ -159,8 +159,22 @@ curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/b2.pdf" "$URL/api/v1/sign-requ
 check "batch documents verify" grep -q TOTAL-PASSED "$T/vb1"
 check "batch PDF (SES format) verifies" grep -q TOTAL-PASSED "$T/vb2"
 
-# hash-only signing needs automatic approval
+# hash-only signing under review: a request of digests, signed on approval
 DIG=$(openssl dgst -sm3 -r "$T/demo/sample.pdf" | cut -d' ' -f1)
+code=$(call POST /api/v1/sign-requests "$(body "{\"esid\":\"$ESID\",\"digests\":[{\"sm3\":\"$DIG\",\"form\":\"ses\"}]}")")
+RH=$(jq -r .id "$T/out")
+check "digest sign request pending" test "$code" = 201 -a "$(jq -r .status "$T/out")" = pending
+login t-reviewer "$PW"
+code=$(call POST "/api/v1/sign-requests/$RH/approve" "$(body '{}')")
+check "digest request approved" test "$code" = 200
+login t-applicant "$PW"
+curl -sf -H "Authorization: Bearer $TOKEN" -o "$T/req-hash.sig" "$URL/api/v1/sign-requests/$RH/documents/1"
+"$E" seal verify "$T/req-hash.sig" --trust "$CA" > "$T/vrh" 2>&1
+check "approved digest: SES_Signature verifies" grep -q TOTAL-PASSED "$T/vrh"
+check "approved digest: SES_Signature covers the digest" \
+  test "$("$E" seal show "$T/req-hash.sig" --json | jq -r .data_hash | tr A-F a-f)" = "$DIG"
+
+# direct hash-only signing needs automatic approval
 code=$(call POST /api/v1/sign-hash "$(body "{\"esid\":\"$ESID\",\"sm3\":\"$DIG\"}")")
 check "hash-only signing without automatic approval refused (409)" test "$code" = 409
 login t-seal_keeper "$PW"
@@ -179,13 +193,13 @@ check "detached CMS made" test "$code" = 200
 check "CMS carries the digest (openssl asn1parse)" \
   sh -c "openssl asn1parse -inform DER -in '$T/hash.p7' | grep -qi ':$DIG'"
 
-# automatic approval: signed at once (the 7th and last use)
+# automatic approval: signed at once (the 8th and last use)
 code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"keyword":"示例科技有限公司","occurrence":1}')")
 check "automatic approval signs at once" test "$code" = 201 -a "$(jq -r .status "$T/out")" = signed
 code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.ofd" '{"auto":true}')")
 check "uses limit reached (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:uses-limit-reached
 code=$(call GET "/api/v1/seals/$ESID")
-check "seven uses counted" test "$(jq -r .uses_count "$T/out")" = 7
+check "eight uses counted" test "$(jq -r .uses_count "$T/out")" = 8
 
 # a lost seal: earlier documents still pass, new requests are refused
 login t-seal_keeper "$PW"

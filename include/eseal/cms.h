@@ -70,6 +70,10 @@ eseal_cms_profile eseal_cms_get_profile(const eseal_cms *c);
 const char *eseal_cms_digest_name(const eseal_cms *c);
 /* Computes the content digest with the signature's algorithm. */
 int eseal_cms_digest(const eseal_cms *c, const void *data, size_t len, uint8_t *out, size_t *outlen);
+/* The same over n pieces taken in order (a PDF ByteRange's two ranges),
+ * without joining them in memory. */
+int eseal_cms_digest_parts(const eseal_cms *c, const void *const *parts, const size_t *lens, size_t n,
+			   uint8_t *out, size_t *outlen);
 /* The signer's certificate (DER) as found by the SignerIdentifier. */
 const uint8_t *eseal_cms_signer_cert(const eseal_cms *c, size_t *len);
 /* Other embedded certificates. */

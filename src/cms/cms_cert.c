@@ -104,20 +104,36 @@ const char *cms_digest_name(const char *oid)
 	return NULL;
 }
 
-int cms_hash(const char *name, const void *data, size_t len, uint8_t out[64])
+int cms_hash_parts(const char *name, const void *const *parts, const size_t *lens, size_t n,
+		   uint8_t out[64])
 {
 	if (!strcmp(name, "sm3")) {
-		eseal_sm3(out, data, len);
+		eseal_sm3_ctx *c = NULL;
+		if (eseal_sm3_new(&c))
+			return ESEAL_ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			eseal_sm3_update(c, parts[i], lens[i]);
+		eseal_sm3_final(c, out);
+		eseal_sm3_free(c);
 		return 32;
 	}
 	const EVP_MD *md = !strcmp(name, "sha256") ? EVP_sha256()
 			 : !strcmp(name, "sha384") ? EVP_sha384()
 			 : !strcmp(name, "sha512") ? EVP_sha512()
 			 : !strcmp(name, "sha1") ? EVP_sha1() : NULL;
-	unsigned n = 0;
 	if (!md)
 		return eseal_error_set(ESEAL_EUNSUPPORTED, "digest %s is not supported", name);
-	if (EVP_Digest(data, len, out, &n, md, NULL) != 1)
-		return eseal_error_set(ESEAL_ECRYPTO, "%s digest failed", name);
-	return (int)n;
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	unsigned len = 0;
+	int ok = x && EVP_DigestInit_ex(x, md, NULL) == 1;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(x, parts[i], lens[i]) == 1;
+	ok = ok && EVP_DigestFinal_ex(x, out, &len) == 1;
+	EVP_MD_CTX_free(x);
+	return ok ? (int)len : eseal_error_set(ESEAL_ECRYPTO, "%s digest failed", name);
+}
+
+int cms_hash(const char *name, const void *data, size_t len, uint8_t out[64])
+{
+	return cms_hash_parts(name, &data, &len, 1, out);
 }

@@ -55,6 +55,9 @@ int cms_cert_ski(const uint8_t *der, size_t len, const uint8_t **p, size_t *n);
 const char *cms_digest_name(const char *oid);
 /* One-shot digest by name into out (at most 64 bytes); returns the length or <0. */
 int cms_hash(const char *name, const void *data, size_t len, uint8_t out[64]);
+/* The same over n pieces taken in order, without joining them. */
+int cms_hash_parts(const char *name, const void *const *parts, const size_t *lens, size_t n,
+		   uint8_t out[64]);
 
 /* Writers shared by the SignedData makers (CMS signatures, time-stamp
  * tokens): AlgorithmIdentifier with optional NULL parameters; Attribute

@@ -355,13 +355,19 @@ const char *eseal_cms_digest_name(const eseal_cms *c)
 
 int eseal_cms_digest(const eseal_cms *c, const void *data, size_t len, uint8_t *out, size_t *outlen)
 {
+	return eseal_cms_digest_parts(c, &data, &len, 1, out, outlen);
+}
+
+int eseal_cms_digest_parts(const eseal_cms *c, const void *const *parts, const size_t *lens, size_t n,
+			   uint8_t *out, size_t *outlen)
+{
 	uint8_t h[64];
-	int n = cms_hash(c->digest, data, len, h);
-	if (n < 0)
-		return n;
-	memcpy(out, h, (size_t)n);
+	int k = cms_hash_parts(c->digest, parts, lens, n, h);
+	if (k < 0)
+		return k;
+	memcpy(out, h, (size_t)k);
 	if (outlen)
-		*outlen = (size_t)n;
+		*outlen = (size_t)k;
 	return 0;
 }
 

@@ -248,13 +248,14 @@ static void widget_facts(eseal_pdf *pdf, const pdfv_sig *s, eseal_report_item *i
 			(pi.crop[3] - y1) * k, (x1 - x0) * k, (y1 - y0) * k);
 }
 
-/* The bytes the ByteRange covers, concatenated. */
-static int signed_bytes(eseal_pdf *pdf, const pdfv_sig *s, eseal_buf *out)
+/* The two ranges the ByteRange covers, hashed in place (never copied:
+ * the file may be hundreds of megabytes). */
+static void signed_parts(eseal_pdf *pdf, const pdfv_sig *s, const void *parts[2], size_t lens[2])
 {
-	if (eseal_buf_put(out, pdf->data, (size_t)s->br[1]) ||
-	    eseal_buf_put(out, pdf->data + s->br[2], (size_t)s->br[3]))
-		return ESEAL_ENOMEM;
-	return 0;
+	parts[0] = pdf->data;
+	lens[0] = (size_t)s->br[1];
+	parts[1] = pdf->data + s->br[2];
+	lens[1] = (size_t)s->br[3];
 }
 
 static void seal_checks(eseal_pdf *pdf, const pdfv_sig *s, const eseal_cms *c, const eseal_trust *trust,
@@ -291,10 +292,12 @@ static void cms_checks(eseal_pdf *pdf, const pdfv_sig *s, const eseal_trust *tru
 				 "/Contents is not a CMS SignedData: %s", eseal_error_last());
 		return;
 	}
-	eseal_buf data = ESEAL_BUF_INIT;
+	const void *parts[2];
+	size_t lens[2];
 	uint8_t dg[64];
 	size_t dl = sizeof dg;
-	if (signed_bytes(pdf, s, &data) || eseal_cms_digest(c, data.data, data.len, dg, &dl)) {
+	signed_parts(pdf, s, parts, lens);
+	if (eseal_cms_digest_parts(c, parts, lens, 2, dg, &dl)) {
 		eseal_item_check(it, "data_hash", ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_FORMAT_FAILURE,
 				 "cannot compute the %s digest of the signed bytes: %s",
 				 eseal_cms_digest_name(c), eseal_error_last());
@@ -320,7 +323,6 @@ static void cms_checks(eseal_pdf *pdf, const pdfv_sig *s, const eseal_trust *tru
 	}
 	seal_checks(pdf, s, c, trust, at, it);
 done:
-	eseal_buf_free(&data);
 	eseal_cms_free(c);
 }
 
@@ -332,15 +334,20 @@ static void ses_checks(eseal_pdf *pdf, const pdfv_sig *s, const eseal_trust *tru
 				 "/Contents is not a SES_Signature: %s", eseal_error_last());
 		return;
 	}
-	eseal_buf data = ESEAL_BUF_INIT;
+	const void *parts[2];
+	size_t lens[2];
 	uint8_t h[ESEAL_SM3_LEN];
-	if (signed_bytes(pdf, s, &data)) {
+	eseal_sm3_ctx *x = NULL;
+	signed_parts(pdf, s, parts, lens);
+	if (eseal_sm3_new(&x)) {
 		eseal_item_check(it, "data_hash", ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_FORMAT_FAILURE, "out of memory");
 	} else {
-		eseal_sm3(h, data.data, data.len);
+		eseal_sm3_update(x, parts[0], lens[0]);
+		eseal_sm3_update(x, parts[1], lens[1]);
+		eseal_sm3_final(x, h);
 		eseal_sessig_verify(g, h, sizeof h, trust, it);
 	}
-	eseal_buf_free(&data);
+	eseal_sm3_free(x);
 	eseal_sessig_free(g);
 }
 

@@ -14,8 +14,6 @@
 #include <string.h>
 
 #include "eseal/crypto.h"
-#include "eseal/cms.h"
-#include "eseal/ses.h"
 #include "routes_sign.h"
 #include "signing.h"
 
@@ -27,6 +25,8 @@ const srv_field srv_sign_body[] = {
 	{ "document", SRV_J_STRING, 0, SIGN_DOC_MAX, "one document (PDF or OFD), base64" },
 	{ "documents", SRV_J_ARRAY, 0, 0,
 	  "batch: documents (base64 strings, or objects {document, placement, pdf_format}) under one approval" },
+	{ "digests", SRV_J_ARRAY, 0, 0,
+	  "hash-only: [{sm3 (hex), form: ses|cms}] signed on approval (SES_Signature V4 or detached CMS)" },
 	{ "format", SRV_J_STRING, 0, 8, "ofd or pdf (checked against the document's first bytes)" },
 	{ "placement", SRV_J_OBJECT, 0, 0,
 	  "{at:{page,x,y}} | {keyword, occurrence} | {perforation: right|left} | {auto: true}; none = invisible" },
@@ -260,7 +260,7 @@ static int request_load(srv_req *r, eseal_store *db, req_row *q)
 
 typedef struct sdoc {
 	int64_t n;
-	char sm3[65], signed_sm3[65], format[8];
+	char sm3[65], signed_sm3[65], format[16];
 	json_t *options;
 	eseal_buf original, signed_doc;
 } sdoc;
@@ -339,8 +339,11 @@ static void execute(srv_req *r, eseal_store *db, const req_row *q)
 	sg.type = s.type;
 	for (size_t i = 0; i < nd; i++) {
 		const json_t *pl = json_object_get(docs[i].options, "placement");
-		if (sg_sign_doc(&sg, docs[i].original.data, docs[i].original.len, json_is_object(pl) ? pl : NULL,
-				jstr(docs[i].options, "pdf_format"), r->now, &docs[i].signed_doc)) {
+		int hash = !strncmp(docs[i].format, "hash-", 5);
+		if (hash ? docs[i].original.len != 32 ||
+				   sg_sign_hash(&sg, docs[i].original.data, docs[i].format + 5, r->now, &docs[i].signed_doc)
+			 : sg_sign_doc(&sg, docs[i].original.data, docs[i].original.len, json_is_object(pl) ? pl : NULL,
+				       jstr(docs[i].options, "pdf_format"), r->now, &docs[i].signed_doc)) {
 			char note[300];
 			snprintf(note, sizeof note, "document %lld: %s", (long long)docs[i].n, eseal_error_last());
 			eseal_store_run(db, "UPDATE sign_requests SET status = 'failed', note = ?1, updated_at = ?2 "
@@ -453,13 +456,39 @@ static int take_doc(srv_req *r, const json_t *entry, size_t i, sdoc *d)
 	return 0;
 }
 
+/* One hash-only entry {sm3, form} into d (answers 400 itself). */
+static int take_digest(srv_req *r, const json_t *entry, size_t i, sdoc *d)
+{
+	const char *hex = jstr(entry, "sm3"), *form = jstr(entry, "form");
+	memset(d, 0, sizeof *d);
+	d->n = (int64_t)i + 1;
+	if (!form)
+		form = "ses";
+	if (!hex || strlen(hex) != 64 || eseal_buf_reserve(&d->original, 32) ||
+	    srv_unhex(d->original.data, 32, hex)) {
+		srv_problem(r, 400, "invalid-body", "Bad Request", "digests[%zu].sm3 must be 64 hex digits", i);
+		return -1;
+	}
+	d->original.len = 32;
+	if (strcmp(form, "ses") && strcmp(form, "cms")) {
+		srv_problem(r, 400, "invalid-body", "Bad Request", "digests[%zu].form must be ses or cms", i);
+		return -1;
+	}
+	snprintf(d->format, sizeof d->format, "hash-%s", form);
+	srv_hex(d->sm3, d->original.data, 32);
+	d->options = json_object();
+	return 0;
+}
+
 void srv_h_sign_create(srv_req *r)
 {
 	const json_t *one = json_object_get(r->json, "document"), *many = json_object_get(r->json, "documents");
+	const json_t *digests = json_object_get(r->json, "digests");
 	sdoc *docs = NULL;
-	size_t nd = one ? 1 : json_array_size(many);
-	if (!!one == !!many || !nd || nd > SIGN_BATCH_MAX) {
-		srv_problem(r, 400, "invalid-body", "Bad Request", "give document or documents (1 to %d)", SIGN_BATCH_MAX);
+	size_t nd = one ? 1 : many ? json_array_size(many) : json_array_size(digests);
+	if (!!one + !!many + !!digests != 1 || !nd || nd > SIGN_BATCH_MAX) {
+		srv_problem(r, 400, "invalid-body", "Bad Request", "give document, documents or digests (1 to %d)",
+			    SIGN_BATCH_MAX);
 		return;
 	}
 	if (!(docs = calloc(nd, sizeof *docs))) {
@@ -467,7 +496,8 @@ void srv_h_sign_create(srv_req *r)
 		return;
 	}
 	for (size_t i = 0; i < nd; i++)
-		if (take_doc(r, one ? one : json_array_get(many, i), i, &docs[i])) {
+		if (digests ? take_digest(r, json_array_get(digests, i), i, &docs[i])
+			    : take_doc(r, one ? one : json_array_get(many, i), i, &docs[i])) {
 			sdocs_free(docs, nd);
 			return;
 		}
@@ -690,15 +720,16 @@ void srv_h_sign_download(srv_req *r)
 		srv_problem(r, 409, "not-signed", "Conflict", "the sign request is %s: nothing signed yet", q.status);
 	} else {
 		char cd[96];
-		int pdf = !strcmp(eseal_stmt_text(st, 0), "pdf");
+		const char *fmt = eseal_stmt_text(st, 0);
+		int pdf = !strcmp(fmt, "pdf"), ofd = !strcmp(fmt, "ofd");
+		const char *ext = pdf ? "pdf" : ofd ? "ofd" : !strcmp(fmt, "hash-cms") ? "p7s" : "sig";
 		eseal_buf_clear(&r->out);
 		if (eseal_buf_put(&r->out, p, len)) {
 			srv_problem(r, 500, "internal", "Internal Server Error", "out of memory");
 		} else {
 			r->status = 200;
-			r->content_type = pdf ? "application/pdf" : "application/ofd";
-			snprintf(cd, sizeof cd, "attachment; filename=\"signed-%lld-%lld.%s\"", (long long)q.id, n,
-				 pdf ? "pdf" : "ofd");
+			r->content_type = pdf ? "application/pdf" : ofd ? "application/ofd" : "application/octet-stream";
+			snprintf(cd, sizeof cd, "attachment; filename=\"signed-%lld-%lld.%s\"", (long long)q.id, n, ext);
 			srv_add_header(r, "Content-Disposition", cd);
 		}
 	}
@@ -778,18 +809,7 @@ void srv_h_sign_hash(srv_req *r)
 			    eseal_error_last());
 		goto out;
 	}
-	int rc;
-	if (!strcmp(form, "ses")) {
-		rc = eseal_sessig_make(&sig, sg.seal.data, sg.seal.len, sg.cert, sg.key, r->now, digest, NULL);
-	} else {
-		eseal_cms_sign_opts o;
-		memset(&o, 0, sizeof o);
-		o.profile = ESEAL_CMS_GM;
-		o.signer = sg.cert;
-		o.key = sg.key;
-		o.signing_time = r->now;
-		rc = eseal_cms_sign_detached(&sig, &o, digest, sizeof digest);
-	}
+	int rc = sg_sign_hash(&sg, digest, form, r->now, &sig);
 	if (rc) {
 		srv_problem(r, 500, "signing-failed", "Internal Server Error", "%s", eseal_error_last());
 		goto out;

@@ -11,10 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "eseal/cms.h"
 #include "eseal/ofd.h"
 #include "eseal/pdf.h"
 #include "eseal/pdfverify.h"
 #include "eseal/place.h"
+#include "eseal/ses.h"
 #include "signing.h"
 
 int sg_signer_load(sg_signer *s, eseal_making *m, const char *esid, const uint8_t *seal_der, size_t seal_len,
@@ -219,6 +221,21 @@ int sg_sign_doc(const sg_signer *s, const uint8_t *doc, size_t n, const json_t *
 	unlink(outp);
 	rmdir(dir);
 	return rc;
+}
+
+int sg_sign_hash(const sg_signer *s, const uint8_t digest[32], const char *form, time_t when, eseal_buf *out)
+{
+	if (!strcmp(form, "ses"))
+		return eseal_sessig_make(out, s->seal.data, s->seal.len, s->cert, s->key, when, digest, NULL);
+	if (strcmp(form, "cms"))
+		return eseal_error_set(ESEAL_EINVAL, "form must be ses or cms");
+	eseal_cms_sign_opts o;
+	memset(&o, 0, sizeof o);
+	o.profile = ESEAL_CMS_GM;
+	o.signer = s->cert;
+	o.key = s->key;
+	o.signing_time = when;
+	return eseal_cms_sign_detached(out, &o, digest, 32);
 }
 
 int sg_verify_doc(const uint8_t *doc, size_t n, const eseal_cert *const *anchors, size_t nanchors,

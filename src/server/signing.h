@@ -42,6 +42,10 @@ int sg_placement_check(const json_t *pl);
 int sg_sign_doc(const sg_signer *s, const uint8_t *doc, size_t n, const json_t *pl, const char *pdf_format,
 		time_t when, eseal_buf *out);
 
+/* Hash-only signing of an SM3 digest: form "ses" makes a SES_Signature V4
+ * (DER), "cms" a detached GM/T 0010 SignedData over the digest. */
+int sg_sign_hash(const sg_signer *s, const uint8_t digest[32], const char *form, time_t when, eseal_buf *out);
+
 /* Verifies doc (PDF or OFD) against the instance's CA certificates (root
  * and issuing, as DATA/ca/ca.pem holds) and, when srl_der is given, the
  * seals' status at signing time. */
