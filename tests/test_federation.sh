@@ -117,6 +117,9 @@ KEY=$(openssl ecparam -name SM2 -genkey 2>/dev/null | openssl pkey -pubout -outf
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "{\"name\":\"city\",\"region\":\"110100\",\"public_key\":\"$KEY\"}" "$P/api/v1/federation/register")
 check "the name city with another key: 409" 409 "$code"
+check "a child outside the parent's region: 422" 422 "$(curl -s -o /dev/null -w '%{http_code}' \
+	-H 'Content-Type: application/json' "$P/api/v1/federation/register" \
+	--data-binary "{\"name\":\"elsewhere\",\"region\":\"120100\",\"public_key\":\"$KEY\"}")"
 # the parent can refuse: a registration the ministry's admin turns down
 RID=$(curl -s -H 'Content-Type: application/json' "$M/api/v1/federation/register" \
 	--data-binary "{\"name\":\"rogue\",\"region\":\"120000\",\"public_key\":\"$KEY\"}" | jq -r .id)
@@ -198,11 +201,23 @@ check "the city answers from the ministry" "lost stolen" \
 check "marked as answered higher up" 1 \
 	"$(curl -s -D - -o /dev/null "$C/api/v1/status/11020100000007" | grep -ci '^X-Eseal-Answered-By: parent')"
 
+audit() { sqlite3 ministry/eseal.db "PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM audit_entries WHERE $1" | tail -1; }
+check "ministry audit: province registered, approved, refused rogue, events" "1 1 1 yes" \
+	"$(audit "action = 'federation.register' AND actor = 'federation:province'") \
+$(audit "action = 'federation.approve' AND actor = 'admin' AND object = 'province'") \
+$(audit "action = 'federation.refuse' AND actor = 'admin'") \
+$([ "$(audit "action = 'federation.events' AND actor = 'federation:province'")" -ge 2 ] && echo yes)"
+
 # a forged batch (signed by a key the ministry never certified) is refused
 code=$(curl -s -o forged.json -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "{\"payload\":\"{}\",\"signature\":\"AA==\",\"certificate\":\"$(openssl x509 -in city/system.pem -outform DER | base64 -w0)\"}" \
 	"$M/api/v1/federation/events")
 check "batch with a certificate from another CA: 403" 403 "$code"
+
+"$B" conformance "$M" >conformance.txt 2>&1
+check "eseal conformance against the ministry" "0:0 failed" "$?:$(tail -1 conformance.txt | sed 's/.*, //')"
+"$B" conformance "$C" --json >conformance.json 2>&1
+check "eseal conformance --json against the city" "0 9" "$(jq -r '"\(.failed) \(.passed)"' conformance.json)"
 
 for n in city province ministry; do stop $n; done
 finish

@@ -131,6 +131,20 @@ for f in pdf ofd; do
     test "$code" = 200 -a "$(jq -r .indication "$T/out")" = TOTAL-PASSED -a "$(jq -r .status_checked "$T/out")" = true
   check "verify summary text present" test -n "$(jq -r .summary "$T/out")"
 done
+cp "$T/signed.pdf" "$T/tampered.pdf"
+printf 'X' | dd of="$T/tampered.pdf" bs=1 seek=300 conv=notrunc 2> /dev/null
+printf '{"document":"%s"}' "$(b64 "$T/tampered.pdf")" > "$T/vreq"
+code=$(call POST /api/v1/verify "$T/vreq")
+check "POST /api/v1/verify: a changed document fails" test "$code" = 200 -a "$(jq -r .indication "$T/out")" = TOTAL-FAILED
+printf '{"document":"%s"}' "$(printf 'not a document' | base64 -w0)" > "$T/vreq"
+code=$(call POST /api/v1/verify "$T/vreq")
+check "POST /api/v1/verify: not a document (400)" test "$code" = 400
+code=$(call POST /api/v1/sign-requests "$(body "{\"esid\":\"$ESID\",\"document\":\"$(printf 'junk' | base64 -w0)\"}")")
+check "sign request for a non-document refused (400)" test "$code" = 400
+code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"at":{"page":0,"x":1,"y":1}}')")
+check "bad placement refused (400)" test "$code" = 400
+code=$(call GET /api/v1/sign-requests)
+check "refused requests stored nothing" test "$(jq '.sign_requests | length' "$T/out")" = 2
 code=$(call GET "/api/v1/seals/$ESID")
 check "two uses counted" test "$(jq -r .uses_count "$T/out")" = 2
 

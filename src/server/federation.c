@@ -26,6 +26,17 @@
 
 #define BATCH 200
 #define POLL_MS 200
+#define UP_SLOTS 64
+#define UP_TTL 5     /* seconds an answer from the parent is reused */
+
+/* Answers from the parent, so a burst of questions about one seal costs
+ * one round trip; short-lived, so a loss still shows within seconds. */
+typedef struct up_slot {
+	char key[200];               /* esid?query */
+	time_t until;
+	char ctype[128];
+	eseal_buf body;
+} up_slot;
 
 struct eseal_federation {
 	char dir[4096], name[64], region[16], self_url[512], parent[512];
@@ -39,11 +50,33 @@ struct eseal_federation {
 	int running, stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_mutex_t up_mu;
+	up_slot up[UP_SLOTS];
 };
 
 int eseal_federation_accepts_children(const eseal_federation *f)
 {
 	return f && f->accept_children;
+}
+
+const char *eseal_federation_region(const eseal_federation *f)
+{
+	return f && f->region[0] ? f->region : NULL;
+}
+
+size_t eseal_federation_region_prefix(const char *region)
+{
+	size_t n = strlen(region);
+	while (n >= 2 && region[n - 1] == '0' && region[n - 2] == '0')
+		n -= 2;
+	return n;
+}
+
+/* 1 when esid belongs to this instance's region (the parent would refuse
+ * the whole batch otherwise, and the outbox would stall on it). */
+static int in_region(const eseal_federation *f, const char *esid)
+{
+	return esid && !strncmp(esid, f->region, eseal_federation_region_prefix(f->region));
 }
 
 static int file_exists(const char *p)
@@ -182,6 +215,9 @@ static int collect(eseal_federation *f, json_t *arr, int64_t *last_own, int64_t 
 	while (!rc && (rc = eseal_stmt_step(st)) == 1) {
 		const char *reason = eseal_stmt_text(st, 3);
 		*last_own = eseal_stmt_int64(st, 0);
+		rc = 0;
+		if (!in_region(f, eseal_stmt_text(st, 1)))
+			continue;
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:s, s:I}", "origin", f->name, "seq",
 						     (json_int_t)*last_own, "esid", eseal_stmt_text(st, 1), "status",
 						     eseal_stmt_text(st, 2), "reason", reason ? reason : "", "at",
@@ -200,6 +236,9 @@ static int collect(eseal_federation *f, json_t *arr, int64_t *last_own, int64_t 
 	while (!rc && (rc = eseal_stmt_step(st)) == 1) {
 		const char *reason = eseal_stmt_text(st, 5);
 		*last_relay = eseal_stmt_int64(st, 0);
+		rc = 0;
+		if (!in_region(f, eseal_stmt_text(st, 3)))
+			continue;
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:s, s:I}", "origin",
 						     eseal_stmt_text(st, 1), "seq", (json_int_t)eseal_stmt_int64(st, 2),
 						     "esid", eseal_stmt_text(st, 3), "status", eseal_stmt_text(st, 4),
@@ -222,6 +261,11 @@ static int push_step(eseal_federation *f, int *sent)
 	*sent = 0;
 	if (rc || !json_array_size(arr)) {
 		json_decref(arr);
+		/* only events outside the region: nothing to send, move past them */
+		if (!rc && own != own0)
+			rc = cursor_set(f->db, "federation.pushed_own", own);
+		if (!rc && relay != relay0)
+			rc = cursor_set(f->db, "federation.pushed_relay", relay);
 		return rc;
 	}
 	*sent = (int)json_array_size(arr);
@@ -269,12 +313,43 @@ int eseal_federation_parent_status(eseal_federation *f, const char *esid, const 
 {
 	if (!f || !f->parent[0])
 		return ESEAL_ENOTFOUND;
-	char url[1200];
+	char url[1200], key[200];
 	/* esid is letters and digits (checked by the route); query is passed raw */
 	if (snprintf(url, sizeof url, "%s/api/v1/status/%s%s%s", f->parent, esid, query ? "?" : "",
 		     query ? query : "") >= (int)sizeof url)
 		return eseal_error_set(ESEAL_EINVAL, "URL too long");
-	return eseal_http_get(url, NULL, 3000, 1 << 20, ans);
+	int cacheable = snprintf(key, sizeof key, "%s?%s", esid, query ? query : "") < (int)sizeof key;
+	unsigned h = 2166136261u;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	up_slot *u = &f->up[h % UP_SLOTS];
+	time_t now = time(NULL);
+	int hit = 0, rc = 0;
+	memset(ans, 0, sizeof *ans);
+	pthread_mutex_lock(&f->up_mu);
+	if (cacheable && u->until > now && !strcmp(u->key, key)) {
+		hit = 1;
+		ans->status = 200;
+		snprintf(ans->content_type, sizeof ans->content_type, "%s", u->ctype);
+		rc = eseal_buf_put(&ans->body, u->body.data, u->body.len);
+	}
+	pthread_mutex_unlock(&f->up_mu);
+	if (hit)
+		return rc;
+	rc = eseal_http_get(url, NULL, 3000, 1 << 20, ans);
+	if (!rc && cacheable && ans->status == 200) {
+		pthread_mutex_lock(&f->up_mu);
+		eseal_buf_clear(&u->body);
+		if (!eseal_buf_put(&u->body, ans->body.data, ans->body.len)) {
+			snprintf(u->key, sizeof u->key, "%s", key);
+			snprintf(u->ctype, sizeof u->ctype, "%s", ans->content_type);
+			u->until = now + UP_TTL;
+		} else {
+			u->until = 0;
+		}
+		pthread_mutex_unlock(&f->up_mu);
+	}
+	return rc;
 }
 
 static void *run(void *arg)
@@ -321,6 +396,7 @@ int eseal_federation_start(eseal_federation **out, const eseal_federation_config
 		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
+	pthread_mutex_init(&f->up_mu, NULL);
 	snprintf(f->dir, sizeof f->dir, "%s", cfg->dir);
 	snprintf(f->name, sizeof f->name, "%s", cfg->name ? cfg->name : "");
 	snprintf(f->region, sizeof f->region, "%s", cfg->region ? cfg->region : "");
@@ -380,7 +456,10 @@ void eseal_federation_stop(eseal_federation *f)
 		eseal_wipe(f->pass, strlen(f->pass));
 	free(f->pass);
 	free(f->db_url);
+	for (int i = 0; i < UP_SLOTS; i++)
+		eseal_buf_free(&f->up[i].body);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->up_mu);
 	free(f);
 }

@@ -33,6 +33,11 @@ int eseal_federation_start(eseal_federation **out, const eseal_federation_config
 /* Stops the thread and frees f (NULL is fine). */
 void eseal_federation_stop(eseal_federation *f);
 int eseal_federation_accepts_children(const eseal_federation *f);
+/* This instance's region code, NULL at the top of the hierarchy. */
+const char *eseal_federation_region(const eseal_federation *f);
+/* The region code without trailing "00" pairs: the prefix of the esIDs it
+ * covers ("110000" → 2, "110100" → 4). */
+size_t eseal_federation_region_prefix(const char *region);
 /* Asks the parent for the status of a seal this instance does not know:
  * GET parent/api/v1/status/ESID?QUERY (query may be NULL). ESEAL_ENOTFOUND
  * without a parent; any HTTP status is a success (see ans->status). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eseal/audit.h"
 #include "eseal/crypto.h"
 #include "federation.h"
 #include "lifecycle.h"
@@ -40,15 +41,6 @@ static int good_name(const char *s)
 	return n && n < 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
-/* The region's prefix: "110000" covers "11....", "110100" covers "1101..". */
-static size_t region_prefix(const char *region)
-{
-	size_t n = strlen(region);
-	while (n >= 2 && region[n - 1] == '0' && region[n - 2] == '0')
-		n -= 2;
-	return n;
-}
-
 static json_t *child_json(eseal_stmt *st)
 {
 	const char *cert = eseal_stmt_text(st, 6);
@@ -58,6 +50,30 @@ static json_t *child_json(eseal_stmt *st)
 	if (j && cert)
 		json_object_set_new(j, "certificate", json_string(cert));
 	return j;
+}
+
+/* Audit entry for r; requests from instances (no user) are recorded as
+ * "federation:<instance>". */
+static void fed_audit(eseal_store *db, srv_req *r, const char *instance, const char *action, const char *object,
+		      json_t *details)
+{
+	if (r->who.kind != SRV_AUTH_NONE) {
+		lc_audit(db, r, action, object, details);
+		return;
+	}
+	char actor[96];
+	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	snprintf(actor, sizeof actor, "federation:%s", instance);
+	eseal_audit_event ev = { 0 };
+	ev.actor = actor;
+	ev.role = "system";
+	ev.action = action;
+	ev.object = object;
+	ev.details = d;
+	ev.request_id = r->request_id;
+	ev.time = r->now;
+	eseal_audit_append(db, &ev, NULL);
+	free(d);
 }
 
 #define CHILD_COLS "id, name, url, region, public_key, status, certificate, created_at"
@@ -133,7 +149,7 @@ static int approve(srv_req *r, eseal_store *db, int64_t id)
 	}
 	if (!rc) {
 		json_t *d = json_pack("{s:s, s:s}", "region", region, "reason", r->json && jstr(r, "reason") ? jstr(r, "reason") : "auto-approved");
-		lc_audit(db, r, "federation.approve", name, d);
+		fed_audit(db, r, name, "federation.approve", name, d);
 		json_decref(d);
 	}
 	eseal_buf_free(&spki);
@@ -155,6 +171,12 @@ void srv_h_fed_register(srv_req *r)
 	}
 	if (strlen(region) != 6 || strspn(region, "0123456789") != 6) {
 		srv_problem(r, 422, "invalid", "Unprocessable Content", "region: 6 digits");
+		return;
+	}
+	const char *own = eseal_federation_region(r->srv->cfg.federation);
+	if (own && strncmp(region, own, eseal_federation_region_prefix(own))) {
+		srv_problem(r, 422, "invalid", "Unprocessable Content", "region %s is not within this instance's %s",
+			    region, own);
 		return;
 	}
 	eseal_buf spki = ESEAL_BUF_INIT;
@@ -184,7 +206,9 @@ void srv_h_fed_register(srv_req *r)
 			srv_problem(r, 409, "conflict", "Conflict", "instance name %s is already registered", name);
 			return;
 		}
-		lc_audit(db, r, "federation.register", name, NULL);
+		json_t *d = json_pack("{s:s, s:s}", "region", region, "url", url ? url : "");
+		fed_audit(db, r, name, "federation.register", name, d);
+		json_decref(d);
 		if (eseal_federation_accepts_children(r->srv->cfg.federation) && approve(r, db, id)) {
 			lc_db_put(r, db);
 			srv_problem(r, 500, "internal", "Internal Server Error", "cannot issue the certificate: %s",
@@ -398,7 +422,7 @@ void srv_h_fed_events(srv_req *r)
 			    child);
 		goto out;
 	}
-	size_t prefix = region_prefix(region), i;
+	size_t prefix = eseal_federation_region_prefix(region), i;
 	json_t *e;
 	json_array_foreach(events, i, e) {
 		if (!valid_event(e, prefix, region)) {
@@ -424,6 +448,11 @@ void srv_h_fed_events(srv_req *r)
 		srv_problem(r, 500, "internal", "Internal Server Error", "cannot apply the batch: %s",
 			    eseal_error_last());
 		goto out;
+	}
+	if (applied) {
+		json_t *d = json_pack("{s:i, s:i}", "applied", applied, "duplicates", dup);
+		fed_audit(db, r, child, "federation.events", child, d);
+		json_decref(d);
 	}
 	srv_reply_json(r, 200, json_pack("{s:i, s:i}", "applied", applied, "duplicates", dup));
 out:
