@@ -27,11 +27,6 @@ static json_t *user_json(const srv_user *u)
 			 "disabled", u->disabled, "created", (json_int_t)u->created);
 }
 
-static const char *jstr(const srv_req *r, const char *name)
-{
-	return json_string_value(json_object_get(r->json, name));
-}
-
 static void h_healthz(srv_req *r)
 {
 	srv_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
@@ -89,7 +84,7 @@ static void h_login(srv_req *r)
 	/* unknown names are checked against a dummy hash so timing does not
 	 * tell which names exist */
 	const char *dummy = r->srv->dummy_hash;
-	const char *name = jstr(r, "name"), *pw = jstr(r, "password");
+	const char *name = srv_jstr(r->json, "name"), *pw = srv_jstr(r->json, "password");
 	srv_user u;
 	eseal_auth_backend *b = r->srv->auth;
 	int found = !b->user_by_name(b->ctx, name, &u);
@@ -127,7 +122,7 @@ static void h_me(srv_req *r)
 
 static void h_password(srv_req *r)
 {
-	const char *old = jstr(r, "old_password"), *nw = jstr(r, "new_password");
+	const char *old = srv_jstr(r->json, "old_password"), *nw = srv_jstr(r->json, "new_password");
 	srv_user u;
 	eseal_auth_backend *b = r->srv->auth;
 	if (b->user_by_id(b->ctx, r->who.id, &u)) {
@@ -203,8 +198,8 @@ static int may_grant(const srv_principal *p, int role)
 
 static void h_users_create(srv_req *r)
 {
-	const char *name = jstr(r, "name"), *pw = jstr(r, "password"), *rn = jstr(r, "role");
-	const char *org = jstr(r, "org");
+	const char *name = srv_jstr(r->json, "name"), *pw = srv_jstr(r->json, "password"), *rn = srv_jstr(r->json, "role");
+	const char *org = srv_jstr(r->json, "org");
 	int must_change = json_is_true(json_object_get(r->json, "must_change_password"));
 	int role = srv_role_from_name(rn);
 	if (!org)
@@ -256,7 +251,7 @@ static void h_users_get(srv_req *r)
 
 static void h_apikeys_create(srv_req *r)
 {
-	const char *name = jstr(r, "name"), *org = jstr(r, "org");
+	const char *name = srv_jstr(r->json, "name"), *org = srv_jstr(r->json, "org");
 	if (!org)
 		org = r->who.org;
 	if (!srv_org_allowed(&r->who, org)) {
@@ -413,9 +408,9 @@ const srv_route srv_routes[] = {
 	  "List the organisation's sign requests (?status=)", SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/sign-requests/{id}", srv_h_sign_get, SRV_P_SEAL_READ, NULL, "One sign request",
 	  SRV_R_ORG_SCOPED },
-	{ "POST", "/api/v1/sign-requests/{id}/approve", srv_h_sign_approve, SRV_P_SIGN_REVIEW, srv_sign_review_body,
+	{ "POST", "/api/v1/sign-requests/{id}/approve", srv_h_sign_approve, SRV_P_SIGN_REVIEW, srv_review_body,
 	  "Approve a sign request: the service signs with the seal's key", SRV_R_ORG_SCOPED },
-	{ "POST", "/api/v1/sign-requests/{id}/reject", srv_h_sign_reject, SRV_P_SIGN_REVIEW, srv_sign_review_body,
+	{ "POST", "/api/v1/sign-requests/{id}/reject", srv_h_sign_reject, SRV_P_SIGN_REVIEW, srv_review_body,
 	  "Reject a sign request", SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}", srv_h_sign_download, SRV_P_SEAL_READ, NULL,
 	  "Download signed document n (1-based)", SRV_R_ORG_SCOPED | SRV_R_RAW },

@@ -30,11 +30,6 @@ const srv_field srv_fed_events_body[] = {
 	{ 0 }
 };
 
-static const char *jstr(const srv_req *r, const char *name)
-{
-	return json_string_value(json_object_get(r->json, name));
-}
-
 static int good_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -148,7 +143,7 @@ static int approve(srv_req *r, eseal_store *db, int64_t id)
 			rc = n < 0 ? (int)n : eseal_error_set(ESEAL_EDENIED, "the registration is not pending");
 	}
 	if (!rc) {
-		json_t *d = json_pack("{s:s, s:s}", "region", region, "reason", r->json && jstr(r, "reason") ? jstr(r, "reason") : "auto-approved");
+		json_t *d = json_pack("{s:s, s:s}", "region", region, "reason", r->json && srv_jstr(r->json, "reason") ? srv_jstr(r->json, "reason") : "auto-approved");
 		fed_audit(db, r, name, "federation.approve", name, d);
 		json_decref(d);
 	}
@@ -161,8 +156,8 @@ static int approve(srv_req *r, eseal_store *db, int64_t id)
 
 void srv_h_fed_register(srv_req *r)
 {
-	const char *name = jstr(r, "name"), *url = jstr(r, "url"), *region = jstr(r, "region");
-	const char *key64 = jstr(r, "public_key");
+	const char *name = srv_jstr(r->json, "name"), *url = srv_jstr(r->json, "url"), *region = srv_jstr(r->json, "region");
+	const char *key64 = srv_jstr(r->json, "public_key");
 	if (!lc_making(r))
 		return;
 	if (!good_name(name)) {
@@ -305,7 +300,7 @@ void srv_h_fed_refuse(srv_req *r)
 	else if (n == 0)
 		srv_problem(r, 409, "conflict", "Conflict", "no pending registration %lld", (long long)id);
 	else {
-		json_t *d = json_pack("{s:s}", "reason", jstr(r, "reason"));
+		json_t *d = json_pack("{s:s}", "reason", srv_jstr(r->json, "reason"));
 		lc_audit(db, r, "federation.refuse", srv_param(r, "id"), d);
 		json_decref(d);
 		reply_child(r, db, id, 200);
@@ -318,7 +313,7 @@ void srv_h_fed_refuse(srv_req *r)
 static int sender(srv_req *r, eseal_store *db, eseal_cert **cert, char name[64], char region[16])
 {
 	eseal_making *m = r->srv->cfg.making;
-	const char *c64 = jstr(r, "certificate");
+	const char *c64 = srv_jstr(r->json, "certificate");
 	eseal_buf der = ESEAL_BUF_INIT;
 	int rc = lc_b64_decode(&der, c64, strlen(c64));
 	if (!rc)
@@ -404,7 +399,7 @@ void srv_h_fed_events(srv_req *r)
 	eseal_key *k = NULL;
 	char child[64] = "", region[16] = "";
 	json_t *batch = NULL;
-	const char *payload = jstr(r, "payload"), *s64 = jstr(r, "signature");
+	const char *payload = srv_jstr(r->json, "payload"), *s64 = srv_jstr(r->json, "signature");
 	eseal_buf sig = ESEAL_BUF_INIT;
 	int rc = sender(r, db, &cert, child, region);
 	if (!rc && (lc_b64_decode(&sig, s64, strlen(s64)) || eseal_cert_key(cert, &k) ||

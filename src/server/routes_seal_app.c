@@ -41,11 +41,6 @@ const srv_field srv_review_body[] = {
 	{ 0 }
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static int64_t num_id(const char *s)
 {
 	char *end;
@@ -178,7 +173,7 @@ static int check_materials(srv_req *r, const json_t *arr, eseal_buf *datas)
 				return -1;
 			}
 		}
-		const char *name = jstr(m, "name"), *data = jstr(m, "data");
+		const char *name = srv_jstr(m, "name"), *data = srv_jstr(m, "data");
 		if (!name || !*name || strlen(name) > 200 || !data) {
 			srv_problem(r, 400, "invalid-body", "Bad Request",
 				    "materials[%zu] needs a name (1 to 200 bytes) and base64 data", i);
@@ -226,7 +221,7 @@ static int check_users(srv_req *r, const json_t *arr, const char *org)
 static int get_picture(srv_req *r, const char *org_name, const char *seal_name, long type, int needed,
 		       eseal_buf *png)
 {
-	const char *b64 = jstr(r->json, "picture_png");
+	const char *b64 = srv_jstr(r->json, "picture_png");
 	json_t *spec = json_object_get(r->json, "picture");
 	if (b64 && spec) {
 		srv_problem(r, 400, "invalid-body", "Bad Request", "give picture_png or picture, not both");
@@ -258,7 +253,7 @@ static int get_picture(srv_req *r, const char *org_name, const char *seal_name, 
 				return -1;
 			}
 		}
-		const char *shape = jstr(spec, "shape");
+		const char *shape = srv_jstr(spec, "shape");
 		if (shape) {
 			if (!strcmp(shape, "round"))
 				ps.shape = ESEAL_PICTURE_ROUND;
@@ -271,11 +266,11 @@ static int get_picture(srv_req *r, const char *org_name, const char *seal_name, 
 				return -1;
 			}
 		}
-		if (jstr(spec, "org"))
-			ps.org = jstr(spec, "org");
-		if (jstr(spec, "title"))
-			ps.title = jstr(spec, "title");
-		ps.code = jstr(spec, "code");
+		if (srv_jstr(spec, "org"))
+			ps.org = srv_jstr(spec, "org");
+		if (srv_jstr(spec, "title"))
+			ps.title = srv_jstr(spec, "title");
+		ps.code = srv_jstr(spec, "code");
 	}
 	int rc = eseal_picture_draw(png, &ps, NULL, NULL);
 	if (rc == ESEAL_ENOTFOUND) {
@@ -337,9 +332,9 @@ void srv_h_app_create(srv_req *r)
 	if (!mk)
 		return;
 	const json_t *j = r->json;
-	const char *kind = jstr(j, "kind") ? jstr(j, "kind") : "new";
+	const char *kind = srv_jstr(j, "kind") ? srv_jstr(j, "kind") : "new";
 	int op = lc_kind_op(kind);
-	const char *esid = jstr(j, "seal"), *name = jstr(j, "name"), *tname = jstr(j, "type");
+	const char *esid = srv_jstr(j, "seal"), *name = srv_jstr(j, "name"), *tname = srv_jstr(j, "type");
 	json_t *jv = json_object_get(j, "validity_days"), *ju = json_object_get(j, "uses_limit");
 	long long days = jv ? json_integer_value(jv) : 730, uses = ju ? json_integer_value(ju) : 0;
 	long type = tname ? lc_seal_type(tname) : 0;
@@ -362,7 +357,7 @@ void srv_h_app_create(srv_req *r)
 		srv_problem(r, 400, "invalid-body", "Bad Request", "%s needs the 14-digit code of the seal", kind);
 		goto out;
 	}
-	if (op && op != LC_CHANGE && (name || tname || json_object_get(j, "picture") || jstr(j, "picture_png"))) {
+	if (op && op != LC_CHANGE && (name || tname || json_object_get(j, "picture") || srv_jstr(j, "picture_png"))) {
 		srv_problem(r, 400, "invalid-body", "Bad Request",
 			    "a %s keeps the seal's name, type and picture (use kind change)", kind);
 		goto out;
@@ -422,7 +417,7 @@ void srv_h_app_create(srv_req *r)
 	details = json_pack("{s:s, s:s, s:I, s:I, s:o, s:s?, s:s?}", "applicant_id", r->who.id, "applicant",
 			    r->who.name, "validity_days", (json_int_t)days, "uses_limit", (json_int_t)uses,
 			    "allowed_users", users ? json_incref(users) : json_array(), "target", esid, "note",
-			    jstr(j, "note"));
+			    srv_jstr(j, "note"));
 	json_object_set_new(details, "picture_png", json_string((const char *)pic64.data));
 	char *dtext = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
 	int64_t id = 0;
@@ -445,11 +440,11 @@ void srv_h_app_create(srv_req *r)
 		srv_hex(hex, h, 32);
 		if (!rc) {
 			int64_t n = eseal_store_run(db, "INSERT INTO materials (application_id, name, sm3, data, created_at) "
-						    "VALUES (?1, ?2, ?3, ?4, ?5)", "ittbi", id, jstr(m, "name"), hex,
+						    "VALUES (?1, ?2, ?3, ?4, ?5)", "ittbi", id, srv_jstr(m, "name"), hex,
 						    mats[i].data, mats[i].len, (int64_t)r->now);
 			rc = n < 0 ? (int)n : 0;
 		}
-		json_array_append_new(audit_mats, json_pack("{s:s, s:s}", "name", jstr(m, "name"), "sm3", hex));
+		json_array_append_new(audit_mats, json_pack("{s:s, s:s}", "name", srv_jstr(m, "name"), "sm3", hex));
 	}
 	if (!rc) {
 		char obj[48];
@@ -542,7 +537,7 @@ void srv_h_app_list(srv_req *r)
 
 static void review(srv_req *r, int approve)
 {
-	const char *reason = jstr(r->json, "reason");
+	const char *reason = srv_jstr(r->json, "reason");
 	if (!approve && (!reason || !*reason)) {
 		srv_problem(r, 400, "invalid-body", "Bad Request", "a rejection needs a reason");
 		return;
@@ -554,7 +549,7 @@ static void review(srv_req *r, int approve)
 		return;
 	}
 	/* separation of duties: nobody reviews their own application */
-	const char *applicant = jstr(a.details, "applicant_id");
+	const char *applicant = srv_jstr(a.details, "applicant_id");
 	if (applicant && !strcmp(applicant, r->who.id)) {
 		srv_problem(r, 403, "separation-of-duties", "Forbidden", "you cannot review your own application");
 		goto out;
@@ -630,8 +625,8 @@ int lc_app_for_make(srv_req *r, eseal_store *db, int64_t *id, int64_t *org_id, c
 	*id = a.id;
 	*org_id = a.org_id;
 	snprintf(kind, klen, "%s", a.kind);
-	snprintf(name, nlen, "%s", jstr(a.json, "name") ? jstr(a.json, "name") : "");
-	*type = lc_seal_type(jstr(a.json, "type"));
+	snprintf(name, nlen, "%s", srv_jstr(a.json, "name") ? srv_jstr(a.json, "name") : "");
+	*type = lc_seal_type(srv_jstr(a.json, "type"));
 	*details = json_incref(a.details);
 	app_row_free(&a);
 	return 0;

@@ -35,11 +35,6 @@ const srv_field srv_sign_body[] = {
 	{ 0 }
 };
 
-const srv_field srv_sign_review_body[] = {
-	{ "reason", SRV_J_STRING, 0, 1000, "why (required to reject)" },
-	{ 0 }
-};
-
 const srv_field srv_sign_hash_body[] = {
 	{ "esid", SRV_J_STRING, 1, 32, "the seal's code (automatic approval policy required)" },
 	{ "sm3", SRV_J_STRING, 1, 64, "the SM3 digest to sign, hex" },
@@ -51,11 +46,6 @@ const srv_field srv_sign_policy_body[] = {
 	{ "auto_approve", SRV_J_BOOLEAN, 1, 0, "sign requests for this seal without review" },
 	{ 0 }
 };
-
-static const char *jstr(const json_t *j, const char *name)
-{
-	return json_string_value(json_object_get(j, name));
-}
 
 /* ---- the seal behind a request ---- */
 typedef struct sign_seal {
@@ -343,7 +333,7 @@ static void execute(srv_req *r, eseal_store *db, const req_row *q)
 		if (hash ? docs[i].original.len != 32 ||
 				   sg_sign_hash(&sg, docs[i].original.data, docs[i].format + 5, r->now, &docs[i].signed_doc)
 			 : sg_sign_doc(&sg, docs[i].original.data, docs[i].original.len, json_is_object(pl) ? pl : NULL,
-				       jstr(docs[i].options, "pdf_format"), r->now, &docs[i].signed_doc)) {
+				       srv_jstr(docs[i].options, "pdf_format"), r->now, &docs[i].signed_doc)) {
 			char note[300];
 			snprintf(note, sizeof note, "document %lld: %s", (long long)docs[i].n, eseal_error_last());
 			eseal_store_run(db, "UPDATE sign_requests SET status = 'failed', note = ?1, updated_at = ?2 "
@@ -416,14 +406,14 @@ static int take_doc(srv_req *r, const json_t *entry, size_t i, sdoc *d)
 {
 	const json_t *doc = json_is_object(entry) ? json_object_get(entry, "document") : entry;
 	const json_t *pl = json_is_object(entry) ? json_object_get(entry, "placement") : NULL;
-	const char *pf = json_is_object(entry) ? jstr(entry, "pdf_format") : NULL;
-	const char *want = jstr(r->json, "format");
+	const char *pf = json_is_object(entry) ? srv_jstr(entry, "pdf_format") : NULL;
+	const char *want = srv_jstr(r->json, "format");
 	memset(d, 0, sizeof *d);
 	d->n = (int64_t)i + 1;
 	if (!pl)
 		pl = json_object_get(r->json, "placement");
 	if (!pf)
-		pf = jstr(r->json, "pdf_format");
+		pf = srv_jstr(r->json, "pdf_format");
 	if (!json_is_string(doc) || json_string_length(doc) > SIGN_DOC_MAX ||
 	    lc_b64_decode(&d->original, json_string_value(doc), json_string_length(doc))) {
 		srv_problem(r, 400, "invalid-body", "Bad Request", "document %zu is not base64", i + 1);
@@ -459,7 +449,7 @@ static int take_doc(srv_req *r, const json_t *entry, size_t i, sdoc *d)
 /* One hash-only entry {sm3, form} into d (answers 400 itself). */
 static int take_digest(srv_req *r, const json_t *entry, size_t i, sdoc *d)
 {
-	const char *hex = jstr(entry, "sm3"), *form = jstr(entry, "form");
+	const char *hex = srv_jstr(entry, "sm3"), *form = srv_jstr(entry, "form");
 	memset(d, 0, sizeof *d);
 	d->n = (int64_t)i + 1;
 	if (!form)
@@ -504,7 +494,7 @@ void srv_h_sign_create(srv_req *r)
 	eseal_store *db = lc_db(r);
 	sign_seal s;
 	memset(&s, 0, sizeof s);
-	if (!db || seal_by(r, db, jstr(r->json, "esid"), 0, &s)) {
+	if (!db || seal_by(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		sdocs_free(docs, nd);
 		return;
@@ -518,7 +508,7 @@ void srv_h_sign_create(srv_req *r)
 		rc = eseal_store_query_int(db, &id, "INSERT INTO sign_requests (org_id, seal_id, requester_id, requester, "
 					   "status, note, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?6) "
 					   "RETURNING id", "iittti", s.org_id, s.id, r->who.id, r->who.name,
-					   jstr(r->json, "note"), (int64_t)r->now);
+					   srv_jstr(r->json, "note"), (int64_t)r->now);
 	for (size_t i = 0; !rc && i < nd; i++) {
 		char *opt = json_dumps(docs[i].options, JSON_COMPACT | JSON_SORT_KEYS);
 		int64_t n = opt ? eseal_store_run(db, "INSERT INTO sign_documents (request_id, n, format, options, sm3, "
@@ -576,7 +566,7 @@ out:
 
 static void review(srv_req *r, int approve)
 {
-	const char *reason = jstr(r->json, "reason");
+	const char *reason = srv_jstr(r->json, "reason");
 	if (!approve && (!reason || !*reason)) {
 		srv_problem(r, 400, "invalid-body", "Bad Request", "a rejection needs a reason");
 		return;
@@ -775,7 +765,7 @@ void srv_h_sign_policy(srv_req *r)
 /* ---- hash-only signing ---- */
 void srv_h_sign_hash(srv_req *r)
 {
-	const char *hex = jstr(r->json, "sm3"), *form = jstr(r->json, "form");
+	const char *hex = srv_jstr(r->json, "sm3"), *form = srv_jstr(r->json, "form");
 	uint8_t digest[32];
 	if (!form)
 		form = "ses";
@@ -792,7 +782,7 @@ void srv_h_sign_hash(srv_req *r)
 	sg_signer sg;
 	eseal_buf sig = ESEAL_BUF_INIT, b64 = ESEAL_BUF_INIT;
 	memset(&sg, 0, sizeof sg);
-	if (!db || seal_by(r, db, jstr(r->json, "esid"), 0, &s)) {
+	if (!db || seal_by(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		return;
 	}

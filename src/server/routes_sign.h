@@ -20,7 +20,6 @@ void srv_h_sign_policy(srv_req *r);
 void srv_h_verify(srv_req *r);
 
 extern const srv_field srv_sign_body[];
-extern const srv_field srv_sign_review_body[];
 extern const srv_field srv_sign_hash_body[];
 extern const srv_field srv_sign_policy_body[];
 extern const srv_field srv_verify_body[];

@@ -133,6 +133,12 @@ void srv_route_match(const srv_route *table, size_t n, const char *method, const
 		     srv_match *m);
 /* Path parameter by name ("id"), NULL when absent. */
 const char *srv_param(const srv_req *r, const char *name);
+/* A string member of a JSON object, or NULL. */
+static inline const char *srv_jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
 /* The route table (routes_basic.c and the lifecycle files append here). */
 extern const srv_route srv_routes[];
 extern const size_t srv_nroutes;
