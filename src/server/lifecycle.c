@@ -5,6 +5,7 @@
  * not one of 'valid', 'lost', 'cancelled', 'expired' (the status publisher
  * reads them) and never skip the seal event of a change.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,18 @@ int lc_audit(eseal_store *db, srv_req *r, const char *action, const char *object
 	return rc;
 }
 
+int lc_auditf(eseal_store *db, srv_req *r, const char *action, json_t *details, const char *objfmt, ...)
+{
+	char obj[160];
+	va_list ap;
+	va_start(ap, objfmt);
+	vsnprintf(obj, sizeof obj, objfmt, ap);
+	va_end(ap);
+	int rc = lc_audit(db, r, action, obj, details);
+	json_decref(details);
+	return rc;
+}
+
 int lc_event(eseal_store *db, srv_req *r, int64_t seal_id, const char *from, const char *to,
 	     const char *reason)
 {
@@ -210,11 +223,8 @@ int lc_transition(eseal_store *db, srv_req *r, int64_t seal_id, const char *esid
 		return eseal_error_set(ESEAL_EDENIED, "the seal was changed by another request");
 	int rc = lc_event(db, r, seal_id, from, to, reason);
 	if (!rc) {
-		char obj[64];
-		snprintf(obj, sizeof obj, "seal:%s", esid);
 		json_t *d = json_pack("{s:s, s:s, s:s}", "from", from, "to", to, "reason", reason ? reason : "");
-		rc = lc_audit(db, r, action, obj, d);
-		json_decref(d);
+		rc = lc_auditf(db, r, action, d, "seal:%s", esid);
 	}
 	return rc;
 }

@@ -60,6 +60,10 @@ void lc_db_put(srv_req *r, eseal_store *db);
 void lc_actor(const srv_req *r, char *out, size_t outlen);
 /* Appends an audit entry for r; details may be NULL (not stolen). */
 int lc_audit(eseal_store *db, srv_req *r, const char *action, const char *object, json_t *details);
+/* The same with the object named by a format ("seal:%s"); details (may be
+ * NULL) are stolen. */
+int lc_auditf(eseal_store *db, srv_req *r, const char *action, json_t *details, const char *objfmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /*
  * Moves a seal from `from` to `to` if it is still in stored state
  * `stored_from` (compare-and-set, so two requests cannot both win),

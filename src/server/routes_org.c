@@ -80,11 +80,8 @@ void srv_h_org_create(srv_req *r)
 		}
 	}
 	if (!rc) {
-		char obj[64];
-		snprintf(obj, sizeof obj, "org:%s", code);
 		json_t *d = json_pack("{s:s, s:s}", "name", name, "region_code", region);
-		rc = lc_audit(db, r, "org.create", obj, d);
-		json_decref(d);
+		rc = lc_auditf(db, r, "org.create", d, "org:%s", code);
 	}
 	if (!rc)
 		rc = eseal_store_commit(db);

@@ -324,12 +324,9 @@ void srv_h_place_feedback(srv_req *r)
 		rc = eseal_store_query_int(db, &count, "SELECT COUNT(*) FROM place_history WHERE org = ?1", "t",
 					   r->who.org);
 	if (!rc) {
-		char obj[96];
-		snprintf(obj, sizeof obj, "place:%lld", (long long)id);
 		json_t *det = json_pack("{s:s, s:s, s:i, s:I}", "org", r->who.org, "action", action, "placements", (int)n,
 					"document_bytes", (json_int_t)raw.len);
-		rc = lc_audit(db, r, "place.feedback", obj, det);
-		json_decref(det);
+		rc = lc_auditf(db, r, "place.feedback", det, "place:%lld", (long long)id);
 	}
 	if (!rc)
 		rc = eseal_store_commit(db);

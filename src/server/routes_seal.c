@@ -287,13 +287,10 @@ void srv_h_app_make(srv_req *r)
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc) {
-		char obj[48];
-		snprintf(obj, sizeof obj, "seal:%s", esid);
 		json_t *d = json_pack("{s:I, s:s, s:s, s:s, s:I}", "application", (json_int_t)app_id, "kind", kind,
 				      "key_mode", mode, "certificate", mo.cert_serial, "valid_to",
 				      (json_int_t)mo.valid_end);
-		rc = lc_audit(db, r, op == LC_RENEW ? "seal.renew" : "seal.make", obj, d);
-		json_decref(d);
+		rc = lc_auditf(db, r, op == LC_RENEW ? "seal.renew" : "seal.make", d, "seal:%s", esid);
 	}
 	if (!rc && (op == LC_REPLACE || op == LC_CHANGE)) {
 		snprintf(reason, sizeof reason, "%s by %s (application %lld)", op == LC_REPLACE ? "replaced" : "changed",

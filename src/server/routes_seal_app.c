@@ -447,13 +447,10 @@ void srv_h_app_create(srv_req *r)
 		json_array_append_new(audit_mats, json_pack("{s:s, s:s}", "name", srv_jstr(m, "name"), "sm3", hex));
 	}
 	if (!rc) {
-		char obj[48];
-		snprintf(obj, sizeof obj, "application:%lld", (long long)id);
 		json_t *d = json_pack("{s:s, s:s, s:s?, s:o}", "kind", kind, "name", name, "seal", esid, "materials",
 				      audit_mats);
 		audit_mats = NULL;
-		rc = lc_audit(db, r, "seal.apply", obj, d);
-		json_decref(d);
+		rc = lc_auditf(db, r, "seal.apply", d, "application:%lld", (long long)id);
 	}
 	json_decref(audit_mats);
 	if (!rc)
@@ -572,11 +569,9 @@ static void review(srv_req *r, int approve)
 	}
 	free(dtext);
 	if (!rc) {
-		char obj[48];
-		snprintf(obj, sizeof obj, "application:%lld", (long long)a.id);
 		json_t *d = json_pack("{s:s, s:s?}", "decision", to, "reason", reason);
-		rc = lc_audit(db, r, approve ? "seal.approve" : "seal.reject", obj, d);
-		json_decref(d);
+		rc = lc_auditf(db, r, approve ? "seal.approve" : "seal.reject", d,
+			       "application:%lld", (long long)a.id);
 	}
 	if (!rc)
 		rc = eseal_store_commit(db);

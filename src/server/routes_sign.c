@@ -367,14 +367,11 @@ static void execute(srv_req *r, eseal_store *db, const req_row *q)
 					    docs[i].signed_doc.len, docs[i].signed_sm3, q->id, docs[i].n);
 		rc = n < 0 ? (int)n : 0;
 		if (!rc) {
-			char obj[48];
-			snprintf(obj, sizeof obj, "seal:%s", s.esid);
 			json_t *det = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "request", (json_int_t)q->id,
 						"document", (json_int_t)docs[i].n, "format", docs[i].format, "sm3",
 						docs[i].sm3, "signed_sm3", docs[i].signed_sm3, "requester", q->requester,
 						"approver", reviewer, "esid", s.esid, "time", (json_int_t)r->now);
-			rc = lc_audit(db, r, "sign.document", obj, det);
-			json_decref(det);
+			rc = lc_auditf(db, r, "sign.document", det, "seal:%s", s.esid);
 		}
 	}
 	if (!rc)
@@ -520,12 +517,9 @@ void srv_h_sign_create(srv_req *r)
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc) {
-		char obj[48];
-		snprintf(obj, sizeof obj, "sign-request:%lld", (long long)id);
 		json_t *det = json_pack("{s:s, s:I, s:b}", "esid", s.esid, "documents", (json_int_t)nd, "auto_approve",
 					s.auto_approve);
-		rc = lc_audit(db, r, "sign.request", obj, det);
-		json_decref(det);
+		rc = lc_auditf(db, r, "sign.request", det, "sign-request:%lld", (long long)id);
 	}
 	if (!rc)
 		rc = eseal_store_commit(db);
@@ -593,11 +587,8 @@ static void review(srv_req *r, int approve)
 			rc = n < 0 ? (int)n : n == 1 ? 0 : ESEAL_EEXISTS;
 		}
 		if (!rc) {
-			char obj[48];
-			snprintf(obj, sizeof obj, "sign-request:%lld", (long long)q.id);
 			json_t *det = json_pack("{s:s}", "reason", reason);
-			rc = lc_audit(db, r, "sign.reject", obj, det);
-			json_decref(det);
+			rc = lc_auditf(db, r, "sign.reject", det, "sign-request:%lld", (long long)q.id);
 		}
 		if (!rc)
 			rc = eseal_store_commit(db);
@@ -744,11 +735,8 @@ void srv_h_sign_policy(srv_req *r)
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc) {
-		char obj[48];
-		snprintf(obj, sizeof obj, "seal:%s", s.esid);
 		json_t *det = json_pack("{s:b}", "auto_approve", on);
-		rc = lc_audit(db, r, "sign.policy", obj, det);
-		json_decref(det);
+		rc = lc_auditf(db, r, "sign.policy", det, "seal:%s", s.esid);
 	}
 	if (!rc)
 		rc = eseal_store_commit(db);
