@@ -27,63 +27,15 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; 
 "$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; exit 1; }
 [ -f "$T/demo/sample.pdf" ] && [ -f "$T/demo/sample.ofd" ] || { echo "no sample documents"; exit 1; }
 
-PORT=$((20000 + RANDOM % 20000))
-while (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; do PORT=$((PORT + 1)); done
-URL=http://127.0.0.1:$PORT
-DB=()
-[ -n "${ESEAL_TEST_PG_URL:-}" ] && DB=(--db "$ESEAL_TEST_PG_URL")
-"$E" serve --data "$T/data" --listen "127.0.0.1:$PORT" --no-console --threads 2 "${DB[@]}" > "$T/serve.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 100); do
-  curl -sf "$URL/healthz" > /dev/null 2>&1 && break
-  kill -0 $PID 2> /dev/null || { cat "$T/serve.log"; echo "0 passed, 1 failed"; exit 1; }
-  sleep 0.1
-done
-
-# call METHOD PATH [BODY-FILE]: body in $T/out, status code on stdout
-call() {
-  curl -s -o "$T/out" -w '%{http_code}' -X "$1" ${TOKEN:+-H "Authorization: Bearer $TOKEN"} \
-    -H 'Content-Type: application/json' ${3:+--data-binary "@$3"} "$URL$2"
-}
-api() { # as call, but the answer must be 2xx; prints the body
-  local code
-  code=$(call "$@")
-  [ "${code:0:1}" = 2 ] || { echo "  $1 $2 answered $code: $(head -c 400 "$T/out")" >&2; return 1; }
-  cat "$T/out"
-}
-body() { printf '%s' "$1" > "$T/body"; echo "$T/body"; }
-declare -A TOKENS # one session per user: logins are slow on purpose (scrypt)
-login() {
-  if [ -z "${TOKENS[$1]:-}" ]; then
-    TOKEN=
-    TOKENS[$1]=$(api POST /api/v1/login "$(body "{\"name\":\"$1\",\"password\":\"$2\"}")" | jq -r .token)
-  fi
-  TOKEN=${TOKENS[$1]}
-}
-
-for _ in $(seq 1 50); do grep -q 'one-time password' "$T/serve.log" && break; sleep 0.1; done
-OTP=$(sed -n 's/^user admin created; one-time password.*: \([A-Za-z0-9]*\)$/\1/p' "$T/serve.log")
-APW=Test-$(openssl rand -hex 8)
-login admin "$OTP"
-TOKEN=$(api POST /api/v1/me/password "$(body "{\"old_password\":\"$OTP\",\"new_password\":\"$APW\"}")" | jq -r .token)
-ORG=91330106MA2B3C4D5E
-api POST /api/v1/orgs "$(body "{\"name\":\"示例科技有限公司\",\"credit_code\":\"$ORG\",\"region_code\":\"330106\"}")" > /dev/null
-PW=Test-user-$(openssl rand -hex 6)
-for u in applicant reviewer business_admin seal_keeper; do
-  api POST /api/v1/users "$(body "{\"name\":\"t-$u\",\"password\":\"$PW\",\"role\":\"$u\",\"org\":\"$ORG\"}")" > /dev/null
-done
+. "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
+svc_start --threads 2 || { echo "0 passed, 1 failed"; exit 1; }
+svc_bootstrap t || { echo "0 passed, 1 failed"; exit 1; }
+login admin
 api POST /api/v1/users "$(body "{\"name\":\"t-other\",\"password\":\"$PW\",\"role\":\"applicant\",\"org\":\"$ORG\"}")" > /dev/null
 
 # a contract seal with a server-held key, for t-applicant only, 8 uses
-login t-applicant "$PW"
-APP=$(api POST /api/v1/seal-applications "$(body '{"kind":"new","name":"示例科技有限公司合同专用章","type":"contract",
-  "validity_days":365,"uses_limit":8,"allowed_users":["t-applicant"],
-  "picture":{"shape":"round","org":"示例科技有限公司","title":"合同专用章"}}')" | jq -r .id)
-login t-reviewer "$PW"
-api POST "/api/v1/seal-applications/$APP/approve" "$(body '{"reason":"ok"}')" > /dev/null
-login t-business_admin "$PW"
-ESID=$(api POST "/api/v1/seal-applications/$APP/make" "$(body '{"key_mode":"server"}')" | jq -r .esid)
-check "seal made with a server-held key" test -n "$ESID" -a "$ESID" != null
+svc_make_seal t '"validity_days":365,"uses_limit":8,"allowed_users":["t-applicant"]'
+check "seal made with a server-held key" test $? -eq 0
 CA=$T/data/ca/ca.pem
 
 b64() { base64 -w0 "$1"; }

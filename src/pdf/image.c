@@ -3,15 +3,34 @@
  * (Flate) with its alpha channel as a /SMask, JPEG passed through with
  * /DCTDecode. It never trusts the picture's own size claims beyond the
  * decoder's checks.
+ *
+ * A signing service stamps the same few seal pictures over and over, and
+ * decoding plus deflating one is a good part of signing a short document:
+ * the last few converted pictures are kept, keyed by the SM3 of the PNG
+ * bytes (pictures are public, nothing secret is cached).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
 
+#include "eseal/crypto.h"
 #include "eseal/picture.h"
 #include "pdfsign_internal.h"
+
+typedef struct {
+	uint8_t key[32];
+	int wd, ht, used;
+	eseal_buf rgb, alpha; /* deflated; alpha empty when opaque */
+	unsigned long stamp;
+} png_entry;
+
+#define PNG_CACHE 4
+static png_entry png_cache[PNG_CACHE];
+static unsigned long png_clock;
+static pthread_mutex_t png_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int deflate_buf(const uint8_t *in, size_t n, eseal_buf *out)
 {
@@ -24,16 +43,15 @@ static int deflate_buf(const uint8_t *in, size_t n, eseal_buf *out)
 	return 0;
 }
 
-static int write_png(pdf_incr *w, const uint8_t *data, size_t len, uint32_t *num)
+/* Decodes the PNG into e (deflated RGB and, unless opaque, alpha). */
+static int convert_png(png_entry *e, const uint8_t *data, size_t len)
 {
 	uint8_t *rgba = NULL;
-	int wd = 0, ht = 0;
-	int rc = eseal_png_decode(&rgba, &wd, &ht, NULL, data, len);
+	int rc = eseal_png_decode(&rgba, &e->wd, &e->ht, NULL, data, len);
 	if (rc)
 		return rc;
-	size_t px = (size_t)wd * (size_t)ht;
+	size_t px = (size_t)e->wd * (size_t)e->ht;
 	uint8_t *rgb = malloc(px * 3 + 1), *a = malloc(px + 1);
-	eseal_buf zr = ESEAL_BUF_INIT, za = ESEAL_BUF_INIT;
 	int has_alpha = 0;
 	if (!rgb || !a) {
 		rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
@@ -45,33 +63,92 @@ static int write_png(pdf_incr *w, const uint8_t *data, size_t len, uint32_t *num
 		if (a[i] != 255)
 			has_alpha = 1;
 	}
-	if ((rc = deflate_buf(rgb, px * 3, &zr)))
-		goto done;
-	uint32_t inum = pdf_incr_alloc(w), snum = 0;
-	char dict[256];
-	if (has_alpha) {
-		if ((rc = deflate_buf(a, px, &za)))
-			goto done;
-		snum = pdf_incr_alloc(w);
-		snprintf(dict, sizeof dict,
-			 " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
-			 " /BitsPerComponent 8 /Filter /FlateDecode", wd, ht);
-		if ((rc = pdf_incr_stream(w, snum, dict, za.data, za.len)))
-			goto done;
-	}
-	int k = snprintf(dict, sizeof dict,
-			 " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
-			 " /BitsPerComponent 8 /Filter /FlateDecode", wd, ht);
-	if (snum)
-		snprintf(dict + k, sizeof dict - (size_t)k, " /SMask %u 0 R", snum);
-	rc = pdf_incr_stream(w, inum, dict, zr.data, zr.len);
-	*num = inum;
+	rc = deflate_buf(rgb, px * 3, &e->rgb);
+	if (!rc && has_alpha)
+		rc = deflate_buf(a, px, &e->alpha);
 done:
 	free(rgba);
 	free(rgb);
 	free(a);
-	eseal_buf_free(&zr);
-	eseal_buf_free(&za);
+	return rc;
+}
+
+static void entry_free(png_entry *e)
+{
+	eseal_buf_free(&e->rgb);
+	eseal_buf_free(&e->alpha);
+	memset(e, 0, sizeof *e);
+}
+
+/* The converted picture, from the cache or converted now (and cached). */
+static int cached_png(png_entry *out, const uint8_t *data, size_t len)
+{
+	uint8_t key[32];
+	eseal_sm3(key, data, len);
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&png_lock);
+	for (int i = 0; i < PNG_CACHE; i++) {
+		png_entry *e = &png_cache[i];
+		if (e->used && !memcmp(e->key, key, 32)) {
+			int rc = eseal_buf_put(&out->rgb, e->rgb.data, e->rgb.len);
+			if (!rc && e->alpha.len)
+				rc = eseal_buf_put(&out->alpha, e->alpha.data, e->alpha.len);
+			out->wd = e->wd;
+			out->ht = e->ht;
+			e->stamp = ++png_clock;
+			pthread_mutex_unlock(&png_lock);
+			return rc;
+		}
+	}
+	pthread_mutex_unlock(&png_lock);
+	int rc = convert_png(out, data, len);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&png_lock);
+	png_entry *victim = &png_cache[0];
+	for (int i = 1; i < PNG_CACHE; i++)
+		if (!png_cache[i].used || (victim->used && png_cache[i].stamp < victim->stamp))
+			victim = &png_cache[i];
+	entry_free(victim);
+	if (!eseal_buf_put(&victim->rgb, out->rgb.data, out->rgb.len) &&
+	    (!out->alpha.len || !eseal_buf_put(&victim->alpha, out->alpha.data, out->alpha.len))) {
+		memcpy(victim->key, key, 32);
+		victim->wd = out->wd;
+		victim->ht = out->ht;
+		victim->used = 1;
+		victim->stamp = ++png_clock;
+	} else {
+		entry_free(victim); /* out of memory: just not cached */
+	}
+	pthread_mutex_unlock(&png_lock);
+	return 0;
+}
+
+static int write_png(pdf_incr *w, const uint8_t *data, size_t len, uint32_t *num)
+{
+	png_entry e;
+	int rc = cached_png(&e, data, len);
+	if (rc)
+		goto done;
+	uint32_t inum = pdf_incr_alloc(w), snum = 0;
+	char dict[256];
+	if (e.alpha.len) {
+		snum = pdf_incr_alloc(w);
+		snprintf(dict, sizeof dict,
+			 " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+			 " /BitsPerComponent 8 /Filter /FlateDecode", e.wd, e.ht);
+		if ((rc = pdf_incr_stream(w, snum, dict, e.alpha.data, e.alpha.len)))
+			goto done;
+	}
+	int k = snprintf(dict, sizeof dict,
+			 " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
+			 " /BitsPerComponent 8 /Filter /FlateDecode", e.wd, e.ht);
+	if (snum)
+		snprintf(dict + k, sizeof dict - (size_t)k, " /SMask %u 0 R", snum);
+	rc = pdf_incr_stream(w, inum, dict, e.rgb.data, e.rgb.len);
+	*num = inum;
+done:
+	entry_free(&e);
 	return rc;
 }
 
