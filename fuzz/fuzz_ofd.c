@@ -2,11 +2,22 @@
  * fuzz_ofd.c - libFuzzer target for the OFD reader: the bytes are a zip
  * package opened from memory, then every part is exercised: entry reads,
  * the document model, text extraction, keyword search, JSON, and the
- * signature files with their SignedValue.dat.
+ * signature files with their SignedValue.dat, and page 1 rendered at a
+ * low resolution (paths, text, images and seal pictures from hostile
+ * files must stay within the renderer's limits).
  */
 #include <stdlib.h>
 
 #include "eseal/ofd.h"
+#include "eseal/render.h"
+
+/* fontconfig (behind cairo's font lookup) keeps its configuration in
+ * blocks the leak checker cannot trace; once per process, not per input. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,6 +47,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		eseal_buf_free(&j);
 		eseal_text_doc_free(t);
 	}
+	/* A tiny page keeps each run fast; a huge PhysicalBox is refused
+	 * by the pixel limit before any drawing. */
+	eseal_buf png = ESEAL_BUF_INIT;
+	if (eseal_ofd_page_count(d) > 0)
+		eseal_ofd_render_page(d, 1, 4, &png, NULL, NULL);
+	eseal_buf_free(&png);
 	eseal_ofd_free(d);
 	return 0;
 }

@@ -69,19 +69,21 @@ jq -r .package "$S/made.json" > "$S/seal-package.pem"
 chmod 600 "$S/seal-package.pem"
 rm -f "$S/made.json"
 curl -sf -H "Authorization: Bearer $TOKEN" -o "$S/seal.esl" "$URL/api/v1/seals/$ESID/seal.esl"
-awk '/BEGIN ENCRYPTED PRIVATE KEY/,/END ENCRYPTED PRIVATE KEY/' "$S/seal-package.pem" > "$S/seal.key"
-awk '/BEGIN CERTIFICATE/{n++} n==1' "$S/seal-package.pem" | awk '1; /END CERTIFICATE/{exit}' > "$S/seal.pem"
-chmod 600 "$S/seal.key"
-echo "service: seal $ESID made through 申领 → 审核 → 制章 ($S/seal.esl)"
+echo "service: seal $ESID made through 申领 → 审核 → 制章 ($S/seal.esl, key in $S/seal-package.pem)"
 
-# 签章 with the service's seal, 验章 with its CA and live status answers
+# 签章 on the holder's side with the seal package (分散式用章: each use goes
+# into a journal), 验章 with the service's CA and live status answers
 CA=$S/data/ca/ca.pem
+rm -f "$S/uses.jsonl"
 for f in ofd pdf; do
-  "$E" sign "$D/sample.$f" --seal "$S/seal.esl" --key "$S/seal.key" --cert "$S/seal.pem" \
-    --pass-file "$D/passphrase" --keyword 示例科技有限公司 --occurrence 1 -o "$S/signed.$f" > /dev/null
+  "$E" sign "$D/sample.$f" --package "$S/seal-package.pem" --pass-file "$D/passphrase" \
+    --journal "$S/uses.jsonl" --keyword 示例科技有限公司 --occurrence 1 -o "$S/signed.$f" > /dev/null
   "$E" verify "$S/signed.$f" --trust "$CA" --status "$URL" > "$S/verify-$f.txt"
   echo "service: $S/signed.$f verified: $(grep -o 'TOTAL-PASSED' "$S/verify-$f.txt" | head -1)"
 done
+# the holder reports the uses; the service checks each signature and counts it
+"$E" report-use --server "$URL" --user demo-applicant --pass-file "$S/users-password" --journal "$S/uses.jsonl" \
+  | sed 's/^/service: /'
 
 echo
 echo "eseal serve is running at $URL (PID $(cat "$S/serve.pid"); stop it with: kill \$(cat $S/serve.pid))"

@@ -3,6 +3,10 @@
 #
 #   scripts/pg.sh [start] [DIR]   prints the connection URL on stdout
 #   scripts/pg.sh stop [DIR]      stops the cluster and removes DIR
+#   scripts/pg.sh schema [URL]    makes a new empty schema in URL (default
+#                                 $ESEAL_TEST_PG_URL) and prints a URL whose
+#                                 search_path points there: one per server
+#   scripts/pg.sh drop SCHEMA-URL drops a schema made by `schema`
 #
 # The cluster lives in DIR (default: a new temporary directory), listens on
 # 127.0.0.1 at the first free port from 55432 with its socket inside DIR,
@@ -84,8 +88,37 @@ stop() {
   return 0
 }
 
+run_psql() {
+  local p
+  p=$(command -v psql || true)
+  [ -z "$p" ] && p="$(find_bin)/psql"
+  [ -x "$p" ] || { echo "pg.sh: psql not found" >&2; return 1; }
+  PGCONNECT_TIMEOUT=10 "$p" "$@"
+}
+
+schema() {
+  local base=${1:-${ESEAL_TEST_PG_URL:-}} name sep
+  [ -n "$base" ] || { echo "pg.sh: no PostgreSQL URL (set ESEAL_TEST_PG_URL)" >&2; return 1; }
+  name="t_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  run_psql "$base" -qAt -v ON_ERROR_STOP=1 -c "CREATE SCHEMA $name" >/dev/null
+  sep='?'
+  case "$base" in *\?*) sep='&' ;; esac
+  echo "$base${sep}options=-csearch_path%3D$name"
+}
+
+drop() {
+  local url=${1:-} name base
+  case "$url" in *search_path%3D*) ;; *) echo "pg.sh: $url names no schema" >&2; return 1 ;; esac
+  name=${url##*search_path%3D}
+  name=${name%%&*}
+  base=${url%[?&]options=-csearch_path%3D*}
+  run_psql "$base" -qAt -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; SET lock_timeout = '5s'; DROP SCHEMA IF EXISTS $name CASCADE" >/dev/null
+}
+
 case "$cmd" in
   start) start "${2:-}" ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 [start [DIR] | stop [DIR]]" >&2; exit 2 ;;
+  schema) schema "${2:-}" ;;
+  drop) drop "${2:-}" ;;
+  *) echo "usage: $0 [start [DIR] | stop [DIR] | schema [URL] | drop SCHEMA-URL]" >&2; exit 2 ;;
 esac

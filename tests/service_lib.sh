@@ -2,8 +2,8 @@
 # a real `eseal serve` over HTTP: start and stop it, call the API with a
 # session, bootstrap the admin, an organisation and its people, make a seal
 # with a server-held key. Sourced, never run; the caller sets E (the eseal
-# binary) and T (its scratch directory) first. ESEAL_TEST_PG_URL runs the
-# service on PostgreSQL instead of SQLite.
+# binary) and T (its scratch directory) first, and calls svc_cleanup on
+# exit. ESEAL_TEST_DB=pg runs the service on PostgreSQL (tests/lib_pg.sh).
 
 ORG=${ORG:-91330106MA2B3C4D5E}
 ORG_NAME=${ORG_NAME:-示例科技有限公司}
@@ -15,11 +15,16 @@ svc_port() {
   URL=http://127.0.0.1:$PORT
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/lib_pg.sh"
+
 # svc_start [EXTRA ARGS]: starts the service on $PORT with data in $T/data
-# (the same data on a restart) and waits until it answers; PID is set.
+# and its database in DBURL (the same ones on a restart: SQLite, or a fresh
+# PostgreSQL schema with ESEAL_TEST_DB=pg) and waits until it answers; PID
+# is set.
 svc_start() {
   local db=()
-  [ -n "${ESEAL_TEST_PG_URL:-}" ] && db=(--db "$ESEAL_TEST_PG_URL")
+  [ -n "${DBURL:-}" ] || svc_db DBURL "$T/data" || return 1
+  svc_db_args db "$DBURL"
   [ -n "${PORT:-}" ] || svc_port
   ${ESEAL_WRAP:-} "$E" serve --data "$T/data" --listen "127.0.0.1:$PORT" --no-console "${db[@]}" "$@" \
     >> "$T/serve.log" 2>&1 &

@@ -7,6 +7,8 @@
  * in the PostgreSQL database named by $ESEAL_TEST_PG_URL (the connection's
  * search_path points there). Schemas are dropped when the program exits.
  * Without $ESEAL_TEST_PG_URL the _pg variants are skipped.
+ * Tests written for one backend at a time ask tdb_env_pg(): 1 when
+ * ESEAL_TEST_DB=pg (tests/test_service_pg.sh sets it).
  */
 #ifndef ESEAL_TEST_STORE_BACKENDS_H
 #define ESEAL_TEST_STORE_BACKENDS_H
@@ -22,7 +24,7 @@
 static char tdb_schemas[64][40];
 static int tdb_nschemas;
 
-static void tdb_drop_all(void)
+static inline void tdb_drop_all(void)
 {
 	const char *base = getenv("ESEAL_TEST_PG_URL");
 	eseal_store *s = NULL;
@@ -39,8 +41,14 @@ static void tdb_drop_all(void)
 	eseal_store_close(s);
 }
 
+static inline int tdb_env_pg(void)
+{
+	const char *v = getenv("ESEAL_TEST_DB");
+	return v && !strcmp(v, "pg");
+}
+
 /* The URL of a fresh empty database (not yet opened) in url. */
-static void tdb_new_url(int pg, char *url, size_t n)
+static inline void tdb_new_url(int pg, char *url, size_t n)
 {
 	uint8_t r[6];
 	char name[40];
@@ -71,7 +79,7 @@ static void tdb_new_url(int pg, char *url, size_t n)
 }
 
 /* Opens (and migrates) a fresh database; its URL is left in url. */
-static eseal_store *tdb_open_url(int pg, char *url, size_t n)
+static inline eseal_store *tdb_open_url(int pg, char *url, size_t n)
 {
 	eseal_store *s = NULL;
 	tdb_new_url(pg, url, n);
@@ -82,7 +90,7 @@ static eseal_store *tdb_open_url(int pg, char *url, size_t n)
 	return s;
 }
 
-static eseal_store *tdb_open(int pg)
+static inline eseal_store *tdb_open(int pg)
 {
 	static char url[1024];
 	return tdb_open_url(pg, url, sizeof url);

@@ -5,7 +5,9 @@
 # itself audited while plain reading is not), reads the current tree head,
 # and checks an inclusion proof and a consistency proof by recomputing the
 # RFC 9162 hashes with `openssl dgst -sm3` (not with eseal). Other roles get
-# 403, anonymous callers 401. The server is killed on exit.
+# 403, anonymous callers 401. With --audit-head-interval the service signs
+# heads on its own once the log grows. The server is killed on exit.
+# ESEAL_TEST_DB=pg runs it on PostgreSQL (tests/test_service_pg.sh).
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
 for c in curl jq xxd openssl; do
@@ -16,9 +18,11 @@ T=$(mktemp -d /tmp/eseal-audit-serve-XXXXXX)
 PID=
 cleanup() {
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	svc_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
+. "${ESEAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib_pg.sh"
 cd "$T" || exit 1
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $1"; }
@@ -26,7 +30,9 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 expect() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 unset ESEAL_PASS
 
-"$B" serve --data data --listen 127.0.0.1:0 >out 2>out.err &
+svc_db DB "$T/data" || exit 1
+svc_db_args DBA "$DB"
+"$B" serve --data data --listen 127.0.0.1:0 "${DBA[@]}" >out 2>out.err &
 PID=$!
 URL=
 for _ in $(seq 1 100); do
@@ -155,7 +161,6 @@ expect "from missing: 400" [ "$(get api/v1/audit/consistency "$U")" = 400 ]
 expect "from too large: 400" [ "$(get "api/v1/audit/consistency?from=9" "$U")" = 400 ]
 
 # a head signed out of band shows up as the latest signed head
-DB="sqlite:$T/data/eseal.db"
 "$B" key gen --out audit.key --pubout audit.pub --insecure-plain >/dev/null 2>&1
 expect "sign-head" sh -c "'$B' audit sign-head --db '$DB' --key audit.key --json > sth.json"
 get api/v1/audit/head "$U" head2.json >/dev/null
@@ -167,6 +172,43 @@ expect "eseal audit verify --key" "$B" audit verify --db "$DB" --key audit.pub
 kill -TERM "$PID"
 for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
 wait "$PID" 2>/dev/null; PID=
+
+# scheduled heads: a fresh instance signs with its status publisher key
+# once a second, only when the log has grown, and once more on shutdown
+svc_db DB2 "$T/data2" || exit 1
+svc_db_args DBA "$DB2"
+"$B" serve --data data2 --listen 127.0.0.1:0 --no-console --audit-head-interval 1 "${DBA[@]}" >out2 2>out2.err &
+PID=$!
+for _ in $(seq 1 100); do grep -q '^listening on' out2 && break; kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+expect "serve --audit-head-interval 1" grep -q '^listening on' out2
+# verify JSON: "heads heads_ok uncovered entries"
+heads() { "$B" audit verify --db "$DB2" --key data2/status.pem --json | jq -r '"\(.heads) \(.heads_ok) \(.uncovered) \(.entries)"'; }
+# wait_heads N: up to 5 s for N heads covering the whole log
+wait_heads() {
+	local h
+	for _ in $(seq 1 50); do
+		h=$(heads)
+		set -- "$1" $h
+		[ "$2" = "$1" ] && [ "$3" = "$1" ] && [ "$4" = 0 ] && return 0
+		sleep 0.1
+	done
+	echo "  heads, verified, uncovered, entries: $h" >&2
+	return 1
+}
+N0=$(heads | cut -d' ' -f4)
+"$B" audit note --db "$DB2" --actor op --action test.one >/dev/null
+expect "a head covers the new entry and verifies" wait_heads 1
+expect "the head is the size of the log" [ "$(heads | cut -d' ' -f4)" = $((N0 + 1)) ]
+sleep 1.5
+expect "no growth, no new head" [ "$(heads)" = "1 1 0 $((N0 + 1))" ]
+"$B" audit note --db "$DB2" --actor op --action test.two >/dev/null
+expect "growth, a second head" wait_heads 2
+"$B" audit note --db "$DB2" --actor op --action test.three >/dev/null
+kill -TERM "$PID"
+for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+wait "$PID" 2>/dev/null; RC=$?; PID=
+expect "stops cleanly" [ "$RC" = 0 ]
+expect "shutdown signs the last entries" [ "$(heads)" = "3 3 0 $((N0 + 3))" ]
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -8,7 +8,7 @@
 # signed: no use counted twice, none lost. Requests cut off by the kill may
 # or may not have been signed, but never half: signed means counted,
 # stored and audited.
-# ESEAL_TEST_PG_URL=postgres://... runs the service on PostgreSQL instead.
+# ESEAL_TEST_DB=pg runs the service on PostgreSQL (tests/test_service_pg.sh).
 # ESEAL_CRASH_CLIENTS / ESEAL_CRASH_REQUESTS size the load (8 x 200; the
 # sanitizer build, much slower, defaults to 8 x 40).
 set -u
@@ -16,14 +16,15 @@ E=${ESEAL_BIN:?ESEAL_BIN}
 for t in curl jq openssl python3; do
   command -v $t > /dev/null || { echo "test_crash_sign: $t missing; skipping"; exit 77; }
 done
+. "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-crash.XXXXXX")
 PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
+  svc_cleanup
   rm -rf "$T"
 }
 trap cleanup EXIT
-. "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
@@ -122,7 +123,7 @@ check "answered documents are stored with the answered SM3 and verify" test "$mi
 code=$(call GET "/api/v1/seals/$ESID")
 uses=$(jq -r .uses_count "$T/out")
 svc_stop
-AUDB=${ESEAL_TEST_PG_URL:-sqlite:$T/data/eseal.db}
+AUDB=$DBURL
 check "audit log verifies after the crash" "$E" audit verify --db "$AUDB"
 "$E" audit export --db "$AUDB" --action sign.document --format json --out "$T/audit.json" 2> "$T/audit.err"
 entries=$(jq -s 'if type == "array" and length == 1 and (.[0] | type) == "array" then .[0] else . end |

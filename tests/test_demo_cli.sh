@@ -36,7 +36,8 @@ for f in ofd pdf; do
 	expect "status answer used on $f" grep -q 'Seal status: good' "$S/verify-$f.txt"
 done
 expect "admin password kept private" [ "$(stat -c %a "$S/admin-password")" = 600 ]
-expect "key file kept private" [ "$(stat -c %a "$S/seal.key")" = 600 ]
+expect "seal package kept private" [ "$(stat -c %a "$S/seal-package.pem")" = 600 ]
+expect "both offline uses reported and counted" grep -q '2 counted' "$T/svc.out"
 
 # backup (online), wipe, restore: seals, status answers and the audit log come back
 ESID=$("$E" seal show "$S/seal.esl" --json 2>/dev/null | jq -r '.esid // .esID // empty')

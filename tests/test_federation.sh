@@ -9,15 +9,19 @@
 # and reaches the ministry after the province restarts; a replay of the
 # city's whole history applies nothing twice; the city asks upward for a
 # seal it does not know; a batch from an uncertified sender is refused.
+# ESEAL_TEST_DB=pg runs the three instances on PostgreSQL, each in its own
+# schema (tests/test_service_pg.sh).
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
-for t in curl jq sqlite3; do
+. "${ESEAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib_pg.sh"
+for t in curl jq "$(svc_sql_tool)"; do
 	command -v $t >/dev/null 2>&1 || { echo "$t not installed; skipping"; exit 77; }
 done
 T=$(mktemp -d /tmp/eseal-federation-XXXXXX)
-declare -A PIDS=()
+declare -A PIDS=() DBS=()
 cleanup() {
 	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	svc_cleanup
 	[ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -39,7 +43,10 @@ free_port() {
 launch() {
 	local n=$1 port=$2
 	shift 2
-	"$B" serve --data "$n" --listen "127.0.0.1:$port" --no-console "$@" >>"$n.out" 2>>"$n.err" &
+	# one database per instance, kept across its restarts
+	[ -n "${DBS[$n]:-}" ] || svc_db "DBS[$n]" "$T/$n" || finish
+	svc_db_args DBA "${DBS[$n]}"
+	"$B" serve --data "$n" --listen "127.0.0.1:$port" --no-console "${DBA[@]}" "$@" >>"$n.out" 2>>"$n.err" &
 	PIDS[$n]=$!
 }
 # up NAME PORT: waits until it answers
@@ -175,11 +182,11 @@ else bad "ministry status after the restart: $(status "$M")"; fi
 
 # replay: the city forgets what it pushed and sends its whole history again
 stop city
-sqlite3 city/eseal.db "PRAGMA busy_timeout = 5000; DELETE FROM settings WHERE key LIKE 'federation.pushed%';" >/dev/null
+svc_sql "${DBS[city]}" "DELETE FROM settings WHERE key LIKE 'federation.pushed%';" >/dev/null
 launch city "$PC" --parent "$P" --instance-name city --region 110100
 up city "$PC"
 events() { TOKEN=$MTOKEN api "$1" GET "/api/v1/federation/seals/$ESID/events"; }
-replayed() { sqlite3 city/eseal.db "SELECT value FROM settings WHERE key = 'federation.pushed_own'" | grep -q .; }
+replayed() { svc_sql "${DBS[city]}" "SELECT value FROM settings WHERE key = 'federation.pushed_own'" | grep -q .; }
 wait_for 10 replayed && ok "the city pushed its history again" || bad "replay"
 sleep 1
 N=$(events "$M" | jq '.events | length')
@@ -187,13 +194,13 @@ check "ministry: 3 events (made, lost, lifted), none twice" 3 "$N"
 check "ministry: distinct (origin, seq)" 3 "$(events "$M" | jq '[.events[] | "\(.origin)/\(.seq)"] | unique | length')"
 check "ministry: events in order" "valid lost valid" "$(events "$M" | jq -r '[.events[].status] | join(" ")')"
 check "ministry: origin city, via province" "city province" "$(events "$M" | jq -r '.events[0] | "\(.origin) \(.via)"')"
-check "province: 3 events" 3 "$(sqlite3 province/eseal.db "SELECT COUNT(*) FROM federation_events WHERE esid = '$ESID'")"
+check "province: 3 events" 3 "$(svc_sql "${DBS[province]}" "SELECT COUNT(*) FROM federation_events WHERE esid = '$ESID'")"
 check "ministry status still good" good "$(status "$M")"
 check "unknown seal at the ministry" unknown "$(curl -s "$M/api/v1/status/11010599999999?format=json" | jq -r .status)"
 
 # lower levels ask upward for seals they do not know: a seal of another
 # province, known only to the ministry
-sqlite3 ministry/eseal.db "PRAGMA busy_timeout = 5000; INSERT INTO federation_seals
+svc_sql "${DBS[ministry]}" "INSERT INTO federation_seals
 	(esid, origin, status, reason, at, updated_at) VALUES ('11020100000007', 'other', 'lost', 'stolen',
 	$(date +%s), $(date +%s));" >/dev/null
 check "the city answers from the ministry" "lost stolen" \
@@ -201,7 +208,7 @@ check "the city answers from the ministry" "lost stolen" \
 check "marked as answered higher up" 1 \
 	"$(curl -s -D - -o /dev/null "$C/api/v1/status/11020100000007" | grep -ci '^X-Eseal-Answered-By: parent')"
 
-audit() { sqlite3 ministry/eseal.db "PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM audit_entries WHERE $1" | tail -1; }
+audit() { svc_sql "${DBS[ministry]}" "SELECT COUNT(*) FROM audit_entries WHERE $1" | tail -1; }
 check "ministry audit: province registered, approved, refused rogue, events" "1 1 1 yes" \
 	"$(audit "action = 'federation.register' AND actor = 'federation:province'") \
 $(audit "action = 'federation.approve' AND actor = 'admin' AND object = 'province'") \

@@ -956,9 +956,91 @@ static void test_cms_sign_variants(void)
 	eseal_buf_free(&x);
 }
 
+/* No temporary package left next to the output. */
+static int temp_left(void)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "ls '%s' | grep -q '\\.tmp-'", E.dir);
+	return system(cmd) == 0;
+}
+
+/* A damaged entry is caught while it is copied and digested: no digest of
+ * wrong bytes is ever signed, and nothing is left behind. */
+static void test_damaged_entry_refused(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	/* a resource nothing parses while signing: only the copy reads it */
+	uint8_t blob[65536];
+	for (size_t i = 0; i < sizeof blob; i++)
+		blob[i] = (uint8_t)(i * 7 + i / 251);
+	eseal_ofd *d = NULL;
+	CHECK_OK(eseal_ofd_open(&d, h_shared("fixtures/ofd/helloworld.ofd")));
+	ofd_new_file f = { "/Doc_0/Res/blob.bin", blob, sizeof blob };
+	const char *in = tmp("damaged.ofd"), *out = tmp("damaged-signed.ofd");
+	CHECK_OK(ofd_write_package(d, in, &f, 1, NULL));
+	eseal_ofd_free(d);
+	eseal_buf b = ESEAL_BUF_INIT;
+	CHECK_OK(eseal_file_read(&b, in, 0));
+	static const char name[] = "Doc_0/Res/blob.bin";
+	size_t i, nlen = sizeof name - 1;
+	for (i = 0; i + 30 + nlen < b.len; i++)
+		if (!memcmp(b.data + i, "PK\x03\x04", 4) && b.data[i + 26] == nlen && !memcmp(b.data + i + 30, name, nlen))
+			break;
+	REQUIRE(i + 30 + nlen < b.len);
+	size_t data = i + 30 + nlen + (b.data[i + 28] | b.data[i + 29] << 8);
+	b.data[data + 8] ^= 0x55;
+	CHECK_OK(eseal_file_write_atomic(in, b.data, b.len, 0600));
+	eseal_placement p = at(1, 50, 50);
+	int rc = sign(in, out, &p, 1, 0, NULL);
+	CHECK(rc == ESEAL_EFORMAT);
+	CHECK(strstr(eseal_error_last(), "blob.bin") != NULL);
+	CHECK(!exists(out));
+	CHECK(!temp_left());
+	eseal_buf_free(&b);
+}
+
+/* Large entries go through the two-thread copy; deflated and stored data
+ * both digest to what the verifier recomputes. */
+static void test_large_package(void)
+{
+	SKIP_IF_NO_SHARED();
+	env();
+	size_t n = 12u << 20;
+	uint8_t *big = malloc(n);
+	REQUIRE(big != NULL);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		big[i] = (uint8_t)(x >> 16) & (i % 3 ? 0xFF : 0x0F);
+	}
+	eseal_ofd *d = NULL;
+	CHECK_OK(eseal_ofd_open(&d, h_shared("fixtures/ofd/helloworld.ofd")));
+	ofd_new_file f[2] = { { "/Doc_0/Res/big1.bin", big, n }, { "/Doc_0/Res/big2.bin", big + 1, n - 1 } };
+	const char *in = tmp("large.ofd"), *out = tmp("large-signed.ofd");
+	CHECK_OK(ofd_write_package(d, in, f, 2, NULL));
+	eseal_ofd_free(d);
+	eseal_placement p = at(1, 50, 50);
+	eseal_ofd_sign_result res;
+	CHECK_OK(sign(in, out, &p, 1, 0, &res));
+	eseal_ofd_sign_result_free(&res);
+	eseal_report *r = NULL;
+	CHECK_OK(eseal_ofd_verify(out, E.trust, &r));
+	CHECK_EQ_INT(eseal_report_overall(r), ESEAL_TOTAL_PASSED);
+	eseal_report_free(r);
+	/* signing again copies the signed package, signature files included */
+	CHECK_OK(sign(out, in, &p, 1, 0, NULL));
+	CHECK_OK(eseal_ofd_verify(in, E.trust, &r));
+	CHECK_EQ_INT(eseal_report_count(r), 2);
+	CHECK_EQ_INT(eseal_report_overall(r), ESEAL_TOTAL_PASSED);
+	eseal_report_free(r);
+	CHECK(!temp_left());
+	free(big);
+}
+
 TESTS(T(test_fixtures_crypto_valid), T(test_fixture_keyword_invalid), T(test_fixtures_unsigned),
       T(test_sign_at_verifies), T(test_two_signatures_and_lock), T(test_cert_list_digests), T(test_sign_after_third_party),
-      T(test_refusals_leave_no_output),
+      T(test_refusals_leave_no_output), T(test_damaged_entry_refused), T(test_large_package),
       T(test_keyword_placement), T(test_perforation), T(test_invisible_and_several),
       T(test_tamper_page_byte), T(test_tamper_added_file_and_page), T(test_tamper_seal_and_value),
       T(test_tamper_duplicate_entry), T(test_tamper_dtd), T(test_tamper_dotdot_resigned),

@@ -5,14 +5,16 @@
 # organisation follow the learned habit (a dev-set habit case: three earlier
 # instances, then the new one); another organisation's clerk sees none of
 # that history; bad feedback is refused. Every server started is killed.
+# ESEAL_TEST_DB=pg runs it on PostgreSQL (tests/test_service_pg.sh).
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
 S=${ESEAL_SHARED:-}
 for t in curl jq python3; do command -v $t >/dev/null || { echo "$t not installed; skipping"; exit 77; }; done
 [ -n "$S" ] && [ -d "$S/placement/dev" ] || { echo "skip: no ../shared/placement"; exit 77; }
+. "${ESEAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib_pg.sh"
 T=$(mktemp -d /tmp/eseal-place-serve-XXXXXX)
 PID=
-cleanup() { [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() { [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; svc_cleanup; rm -rf "$T"; }
 trap cleanup EXIT
 cd "$T" || exit 1
 pass=0 fail=0
@@ -20,7 +22,9 @@ ok()  { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 expect() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 
-"$B" serve --data data --listen 127.0.0.1:0 >out 2>out.err &
+svc_db DB "$T/data" || exit 1
+svc_db_args DBA "$DB"
+"$B" serve --data data --listen 127.0.0.1:0 "${DBA[@]}" >out 2>out.err &
 PID=$!
 URL=
 for _ in $(seq 1 100); do
@@ -111,7 +115,7 @@ echo '{"document":"!!!"}' > b.json
 expect "place with bad base64: 400" [ "$(post api/v1/place b.json "$C1")" = 400 ]
 
 kill -TERM "$PID"; wait "$PID" 2>/dev/null; PID=
-"$B" audit list --db "sqlite:$T/data/eseal.db" --action place.feedback --json > audit.json 2>/dev/null
+"$B" audit list --db "$DB" --action place.feedback --json > audit.json 2>/dev/null
 expect "three place.feedback audit entries (one JSON line each)" [ "$(jq -s 'map(select(.action == "place.feedback" and .actor == "clerk1")) | length' audit.json)" = 3 ]
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -5,17 +5,22 @@
 # must change the password, static files are served without traversal, a
 # restart keeps the users, and SIGTERM stops the server promptly with exit
 # code 0. Every server started here is killed on exit.
+# ESEAL_TEST_DB=pg runs it on PostgreSQL (tests/test_service_pg.sh).
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
 command -v curl >/dev/null 2>&1 || { echo "curl not installed; skipping"; exit 77; }
+. "${ESEAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib_pg.sh"
 T=$(mktemp -d /tmp/eseal-serve-cli-XXXXXX)
 PID=
 cleanup() {
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	svc_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
 cd "$T" || exit 1
+svc_db DB "$T/data" || exit 1
+svc_db_args DBA "$DB"
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
@@ -25,7 +30,7 @@ unset ESEAL_PASS
 # Starts the server in the background (output in $1) and waits for its URL.
 start() {
 	local out=$1; shift
-	"$B" serve --data data --listen 127.0.0.1:0 "$@" >"$out" 2>"$out.err" &
+	"$B" serve --data data --listen 127.0.0.1:0 "${DBA[@]}" "$@" >"$out" 2>"$out.err" &
 	PID=$!
 	URL=
 	for _ in $(seq 1 100); do
@@ -61,9 +66,14 @@ expect "first start" start out1 --static web
 [ -n "$URL" ] || { cat out1 out1.err; echo "$pass passed, $((fail + 1)) failed"; exit 1; }
 PW=$(sed -n 's/^user admin created; one-time password.*: \([A-Za-z0-9]*\)$/\1/p' out1)
 expect "one-time password printed" [ ${#PW} -ge 20 ]
-expect "data directory initialised" [ -s data/ca/ca.pem -a -s data/maker.pem -a -s data/status.pem -a -s data/eseal.db ]
+expect "data directory initialised" [ -s data/ca/ca.pem -a -s data/maker.pem -a -s data/status.pem ]
 expect "CA passphrase file is private" [ "$(stat -c %a data/ca.pass)" = 600 ]
-expect "database is private" [ "$(stat -c %a data/eseal.db)" = 600 ]
+if svc_is_pg; then
+	expect "no SQLite file beside PostgreSQL" [ ! -e data/eseal.db ]
+	expect "tables in the server's own schema" [ "$(svc_sql "$DB" "SELECT COUNT(*) FROM users WHERE username = 'admin'")" = 1 ]
+else
+	expect "database is private" [ -s data/eseal.db -a "$(stat -c %a data/eseal.db)" = 600 ]
+fi
 
 expect "healthz" [ "$(curl -s "${URL}healthz")" = '{"status":"ok"}' ]
 curl -s -o openapi.json "${URL}api/v1/openapi.json"

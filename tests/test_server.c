@@ -25,6 +25,7 @@
 #include "eseal/store.h"
 #include "harness.h"
 #include "server/server_internal.h"
+#include "store_backends.h"
 
 /* ---- a minimal HTTP/1.1 client ---- */
 static int port;
@@ -275,7 +276,8 @@ static eseal_auth_backend *store_backend;
 static eseal_kek *test_kek;
 static char store_url[512];
 
-/* with_store: users, sessions, keys and nonces in a fresh SQLite store */
+/* with_store: users, sessions, keys and nonces in a fresh store (SQLite, or
+ * a new PostgreSQL schema with ESEAL_TEST_DB=pg) */
 static void setup(int with_store)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -284,7 +286,7 @@ static void setup(int with_store)
 	if (with_store) {
 		char *url = store_url;
 		eseal_store *db;
-		snprintf(store_url, sizeof store_url, "sqlite:%s/eseal.db", h_tmpdir());
+		tdb_new_url(tdb_env_pg(), store_url, sizeof store_url);
 		uint8_t kb[32] = { 7 };
 		if (eseal_store_open(&db, url) || eseal_kek_from_bytes(&test_kek, kb) ||
 		    srv_auth_store_new(&store_backend, db, test_kek)) {
@@ -392,6 +394,11 @@ static const struct { const char *method, *path; } expected_routes[] = {
 	{ "GET", "/api/v1/seals" },
 	{ "GET", "/api/v1/seals/{esid}" },
 	{ "GET", "/api/v1/seals/{esid}/seal.esl" },
+	{ "GET", "/api/v1/seals/{esid}/picture" },
+	{ "GET", "/api/v1/seal-applications/{id}/materials/{n}" },
+	{ "GET", "/api/v1/seal-applications/{id}/picture" },
+	{ "POST", "/api/v1/seal-applications/picture-import" },
+	{ "GET", "/api/v1/stats" },
 	{ "GET", "/api/v1/seals/{esid}/events" },
 	{ "POST", "/api/v1/seals/{esid}/report-loss" },
 	{ "POST", "/api/v1/seals/{esid}/lift-loss" },
@@ -411,7 +418,10 @@ static const struct { const char *method, *path; } expected_routes[] = {
 	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}" },
 	{ "POST", "/api/v1/sign-hash" },
 	{ "POST", "/api/v1/seals/{esid}/sign-policy" },
+	{ "POST", "/api/v1/seals/{esid}/uses" },
+	{ "GET", "/api/v1/seals/{esid}/uses" },
 	{ "POST", "/api/v1/verify" },
+	{ "POST", "/api/v1/render" },
 	{ "POST", "/api/v1/federation/register" },
 	{ "GET", "/api/v1/federation/register/{id}" },
 	{ "GET", "/api/v1/federation/children" },
@@ -861,6 +871,13 @@ static const struct {
 	{ "GET", "/api/v1/seals", "YYYYYNYYN" },
 	{ "GET", "/api/v1/seals/{esid}", "YYYYYNYYN" },
 	{ "GET", "/api/v1/seals/{esid}/seal.esl", "YYYYYNYYN" },
+	/* the console's pictures, materials and dashboard: readers of seals;
+	 * lifting a scanned picture is part of applying */
+	{ "GET", "/api/v1/seals/{esid}/picture", "YYYYYNYYN" },
+	{ "GET", "/api/v1/seal-applications/{id}/materials/{n}", "YYYYYNYYN" },
+	{ "GET", "/api/v1/seal-applications/{id}/picture", "YYYYYNYYN" },
+	{ "POST", "/api/v1/seal-applications/picture-import", "NNNNYNNNN" },
+	{ "GET", "/api/v1/stats", "YYYYYNYYN" },
 	{ "GET", "/api/v1/seals/{esid}/events", "YYYYYNYYN" },
 	{ "POST", "/api/v1/seals/{esid}/report-loss", "NNNYNNNNN" },
 	{ "POST", "/api/v1/seals/{esid}/lift-loss", "NNNYNNNNN" },
@@ -886,7 +903,12 @@ static const struct {
 	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}", "YYYYYNYYN" },
 	{ "POST", "/api/v1/sign-hash", "NNNNYNYNN" },
 	{ "POST", "/api/v1/seals/{esid}/sign-policy", "NNNYNNNNN" },
+	/* decentralized use: holders report offline signatures; readers list them */
+	{ "POST", "/api/v1/seals/{esid}/uses", "NNNNYNYNN" },
+	{ "GET", "/api/v1/seals/{esid}/uses", "YYYYYNYYN" },
 	{ "POST", "/api/v1/verify", "NNNNYNYNN" },
+	/* page previews: the same roles as verification (routes_render.c) */
+	{ "POST", "/api/v1/render", "NNNNYNYNN" },
 	/* the hierarchy: children register and push signed batches (the
 	 * signature authenticates them); the system admin manages children */
 	{ "POST", "/api/v1/federation/register", "YYYYYYYYY" },
@@ -908,12 +930,29 @@ static int is_making_route(const char *path)
 	return !strncmp(path, "/api/v1/orgs", 12) || !strncmp(path, "/api/v1/seal-applications", 25) ||
 	       !strncmp(path, "/api/v1/seals", 13) || !strcmp(path, "/api/v1/place/feedback") ||
 	       !strncmp(path, "/api/v1/audit", 13) || !strncmp(path, "/api/v1/sign-", 13) ||
-	       !strcmp(path, "/api/v1/verify") || !strncmp(path, "/api/v1/federation", 18);
+	       !strcmp(path, "/api/v1/verify") || !strncmp(path, "/api/v1/federation", 18) ||
+	       !strcmp(path, "/api/v1/stats");
 }
 
 /* A one-page PDF without text (the placement routes' matrix body). */
 #define BLANK_PDF_B64 \
 	"JVBERi0xLjcKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA1OTUgODQyXSA+PgplbmRvYmoKeHJlZgowIDQKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDA5IDAwMDAwIG4gCjAwMDAwMDAwNTggMDAwMDAgbiAKMDAwMDAwMDExNSAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDQgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjE4NgolJUVPRgo="
+
+/* A one-page 50x30 mm OFD with a blue box (the render route's matrix body). */
+#define TINY_OFD_B64 \
+	"UEsDBBQAAAAIAAAAIViPf8H2nAAAAPgAAAAHAAAAT0ZELnhtbFWPwQrCMAyGX6Xkbrt5ECltBzIGngSZXkW2bg5cM9bq3NsbnGx6" \
+	"SfIlP38SlbzaO3va3jfoNMQ8AmZdgWXjag2nPFttITEKq1IespSR2HlJpOEWQieFGIaBE/vOFhz7WqyjeAPs/GeYYpGPndVAFjCZ" \
+	"UWuH5TjD3lW4QGquSiyw1L+qI2IwlC+RoPhorQuc7pvFn/lM0zbxfcS8AVBLAwQUAAAACAAAACFY2qWzrcQAAABBAQAAEgAAAERv" \
+	"Y18wL0RvY3VtZW50LnhtbG1QXQvCMAz8KyXvrtWhyNg6nEMQFHzQZyld3QZbI2t1899b3fwCX8LlLpdwCeOurshVNaZEHcHYY0CU" \
+	"lpiVOo/gsF+N5hDzEE9ZkKK81Epb4hzaBI6KoLD2HFDatq3nenNW0sMmpxM2nkHvWmJdo06FFX2/Fd1Bl3adcj+kv8RT34lcLRo1" \
+	"TO+KmymlqBLsOCOMTBnxWe/7lgbmbaX/Lj9k84Fknbq8QBJh1AZlBE+dPuqR0SVq67J6LivQr/1mwK9n8DtQSwMEFAAAAAgAAAAh" \
+	"WAA/BpHgAAAAXgEAAB4AAABEb2NfMC9QYWdlcy9QYWdlXzAvQ29udGVudC54bWxtUF1vgzAM/CuW30eAqdOECNVGVWlSp03ax3sA" \
+	"l7JlSRVMWf/9EqDby6Qol7vzWXby9feXhhO5vrNGYhLFCGRq23Smlfj2ur26xXWR232TPauWwFebPvNU4oH5mAkxjmPkeX+kOrKu" \
+	"FWmc3OCcKK1hMjyTnTqTg4eNxBQvDfnwVH1QzZN8jXBvB9Mod/aDxOBPGm6Ebae1RHYDIbyws58kca90T0uj4JdWWwfvSg/ejMFn" \
+	"VysUs39XVY5OnWJqNopV8QihYBfaL5AEnKDMxX+RWf2beBGmpZb377bi8lvFD1BLAQIUAxQAAAAIAAAAIViPf8H2nAAAAPgAAAAH" \
+	"AAAAAAAAAAAAAACAAQAAAABPRkQueG1sUEsBAhQDFAAAAAgAAAAhWNqls63EAAAAQQEAABIAAAAAAAAAAAAAAIABwQAAAERvY18w" \
+	"L0RvY3VtZW50LnhtbFBLAQIUAxQAAAAIAAAAIVgAPwaR4AAAAF4BAAAeAAAAAAAAAAAAAACAAbUBAABEb2NfMC9QYWdlcy9QYWdl" \
+	"XzAvQ29udGVudC54bWxQSwUGAAAAAAMAAwDBAAAA0QIAAAAA"
 
 static void test_matrix(void)
 {
@@ -970,10 +1009,14 @@ static void test_matrix(void)
 				b = "{\"name\":\"city\",\"region\":\"110100\",\"public_key\":\"AA==\"}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/federation/events")) {
 				b = "{\"payload\":\"{}\",\"signature\":\"AA==\",\"certificate\":\"AA==\"}";
+			} else if (!strcmp(matrix[k].path, "/api/v1/render")) {
+				b = "{\"document\":\"" TINY_OFD_B64 "\",\"dpi\":30}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/verify")) {
 				b = "{\"document\":\"" BLANK_PDF_B64 "\"}";
 			} else if (!strcmp(matrix[k].path, "/api/v1/sign-hash")) {
 				b = "{\"esid\":\"33010000000001\",\"sm3\":\"" "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0" "\"}";
+			} else if (strstr(matrix[k].path, "/uses") && !strcmp(matrix[k].method, "POST")) {
+				b = "{\"signature\":\"AA==\"}";
 			} else if (strstr(matrix[k].path, "/sign-policy")) {
 				b = "{\"auto_approve\":true}";
 			} else if (strstr(matrix[k].path, "/make")) {
@@ -1136,7 +1179,7 @@ static void test_status_store(void)
 	eseal_store *db;
 	srv_status_store *st;
 	eseal_buf out = ESEAL_BUF_INIT;
-	snprintf(url, sizeof url, "sqlite:%s/eseal.db", h_tmpdir());
+	tdb_new_url(tdb_env_pg(), url, sizeof url);
 	CHECK_OK(eseal_store_open(&db, url));
 	int64_t org;
 	CHECK_OK(eseal_store_query_int(db, &org, "INSERT INTO organisations (name, credit_code, created_at) "

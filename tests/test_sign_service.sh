@@ -6,16 +6,18 @@
 # batches, automatic approval, hash-only signing (SES_Signature checked
 # with `eseal seal verify`, CMS with openssl) and a seal reported lost
 # (earlier documents still pass, new requests are refused).
-# ESEAL_TEST_PG_URL=postgres://... runs the service on PostgreSQL instead.
+# ESEAL_TEST_DB=pg runs the service on PostgreSQL (tests/test_service_pg.sh).
 set -u
 E=${ESEAL_BIN:?ESEAL_BIN}
 for t in curl jq openssl; do
   command -v $t > /dev/null || { echo "test_sign_service: $t missing; skipping"; exit 77; }
 done
+. "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-signsvc.XXXXXX")
 PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
+  svc_cleanup
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -27,7 +29,6 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; 
 "$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; exit 1; }
 [ -f "$T/demo/sample.pdf" ] && [ -f "$T/demo/sample.ofd" ] || { echo "no sample documents"; exit 1; }
 
-. "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
 svc_start --threads 2 || { echo "0 passed, 1 failed"; exit 1; }
 svc_bootstrap t || { echo "0 passed, 1 failed"; exit 1; }
 login admin
@@ -181,7 +182,7 @@ code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"auto":
 check "lost seal refuses new requests (409)" test "$code" = 409 -a "$(jq -r .type "$T/out")" = urn:eseal:problem:seal-not-valid
 
 # the audit log holds the signing entries with the document digests
-AUDB=${ESEAL_TEST_PG_URL:-sqlite:$T/data/eseal.db}
+AUDB=$DBURL
 check "audit log verifies" "$E" audit verify --db "$AUDB" > /dev/null 2>&1
 "$E" audit list --db "$AUDB" --action sign.document --json > "$T/audit.json" 2>&1
 check "audit entry per signed document with its SM3, seal, operator and request" \

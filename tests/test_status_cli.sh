@@ -4,16 +4,19 @@
 # revocation lists with ETag/304, and `eseal verify --status URL` /
 # `--status-list FILE` judge a document by its seal's status at signing
 # time: signed before the loss passes, signed after it fails (REVOKED).
-# Seal rows are written straight into the database (sqlite3).
+# Seal rows are written straight into the database (sqlite3, or psql when
+# ESEAL_TEST_DB=pg runs it on PostgreSQL: tests/test_service_pg.sh).
 set -u
 B=${ESEAL_BIN:?ESEAL_BIN not set}
-for t in curl sqlite3 jq; do
+. "${ESEAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib_pg.sh"
+for t in curl "$(svc_sql_tool)" jq; do
 	command -v $t >/dev/null 2>&1 || { echo "$t not installed; skipping"; exit 77; }
 done
 T=$(mktemp -d /tmp/eseal-status-cli-XXXXXX)
 PID=
 cleanup() {
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	svc_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -29,7 +32,9 @@ ESID=$("$B" seal show demo/seal.esl --json | jq -r .esid)
 SIGN=("$B" sign --seal demo/seal.esl --key demo/signer.key --cert demo/signer.pem --pass-file demo/passphrase)
 "${SIGN[@]}" demo/sample.ofd -o before.ofd --at 1:100:150 >/dev/null 2>&1 || bad "sign before.ofd"
 
-"$B" serve --data data --listen 127.0.0.1:0 --no-console >serve.out 2>serve.err &
+svc_db DB "$T/data" || exit 1
+svc_db_args DBA "$DB"
+"$B" serve --data data --listen 127.0.0.1:0 --no-console "${DBA[@]}" >serve.out 2>serve.err &
 PID=$!
 URL=
 for _ in $(seq 1 200); do
@@ -40,8 +45,7 @@ for _ in $(seq 1 200); do
 done
 [ -n "$URL" ] || { bad "serve started"; cat serve.err; echo "$pass passed, $fail failed"; exit 1; }
 ok "serve started"
-DB=data/eseal.db
-sql() { sqlite3 "$DB" "PRAGMA busy_timeout = 5000; $1" >/dev/null; }
+sql() { svc_sql "$DB" "$1" >/dev/null; }
 NOW=$(date +%s)
 sql "INSERT INTO organisations (name, credit_code, created_at) VALUES ('demo', 'status-test', $((NOW - 86400)));
      INSERT INTO seals (org_id, esid, name, type, status, valid_start, valid_end, created_at, updated_at)

@@ -152,8 +152,9 @@ if command -v curl >/dev/null 2>&1; then
 		fails "sign --tsa refuses a non-TSA URL" "$B" sign demo/sample.pdf $P -o ts2.pdf --at 1:100:150 \
 			--tsa "${URL}api/v1/healthz"
 		expect "no output after a failed time-stamp" [ ! -e ts2.pdf ]
-		fails "sign --tsa refuses ses" "$B" sign demo/sample.pdf $P -o ts3.pdf --at 1:100:150 --format ses \
-			--tsa "${URL}api/v1/tsa"
+		expect "sign --tsa with ses: SES_Signature.timeStamp" sh -c "'$B' sign demo/sample.pdf $P -o ts3.pdf \
+			--at 1:100:150 --format ses --tsa '${URL}api/v1/tsa' >/dev/null &&
+			'$B' verify ts3.pdf --trust demo/ca.pem --trust srv/ca/ca.pem --json | grep -q '\"timestamp\"'"
 	else
 		bad "eseal demo"
 	fi

@@ -91,6 +91,9 @@ const uint8_t *eseal_cms_econtent(const eseal_cms *c, size_t *len);
 int eseal_cms_has_signed_attrs(const eseal_cms *c);
 /* The SignerInfo's signature value (what an RFC 3161 signature time-stamp
  * covers). */
+/* The messageDigest signed attribute: the digest of the content this
+ * signature covers (NULL without signed attributes). */
+const uint8_t *eseal_cms_message_digest(const eseal_cms *c, size_t *len);
 const uint8_t *eseal_cms_signature_value(const eseal_cms *c, size_t *len);
 
 /*

@@ -26,5 +26,6 @@
 #include "audit.h"
 #include "store.h"
 #include "server.h"
+#include "render.h"
 
 #endif

@@ -31,6 +31,10 @@ int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t m
 /* POSTs len bytes of body with Content-Type ctype; otherwise like GET. */
 int eseal_http_post(const char *url, const char *ctype, const void *body, size_t len, int timeout_ms,
 		    size_t max_body, eseal_http_answer *ans);
+/* GET (body NULL) or POST with an Authorization header value (may be
+ * NULL; CR and LF refused), for the service's JSON API. */
+int eseal_http_call(const char *url, const char *authorization, const char *ctype, const void *body, size_t len,
+		    int timeout_ms, size_t max_body, eseal_http_answer *ans);
 void eseal_http_answer_free(eseal_http_answer *ans);
 
 #ifdef __cplusplus

@@ -55,6 +55,10 @@ typedef struct eseal_ofd_sign_opts {
 	size_t nplaces;              /* 0 => invisible signature */
 	int lock;                    /* protect Signatures.xml: no later signature */
 	time_t when;                 /* signing time; 0 = now */
+	/* RFC 3161 time-stamp over the signature value, stored in
+	 * SES_Signature.timeStamp (NULL: none); tsa.h has a callback. */
+	int (*timestamp)(void *ctx, const char *hash, const uint8_t *sig, size_t siglen, eseal_buf *token);
+	void *timestamp_ctx;
 } eseal_ofd_sign_opts;
 
 /* One StampAnnot as written. */

@@ -40,8 +40,10 @@ typedef struct eseal_pdf_sign_opts {
 	int certify;                 /* DocMDP P=2 certification signature */
 	const char *reason, *location, *name;
 	time_t when;                 /* 0 = now */
-	/* RFC 3161 time-stamp over the CMS signature value (CMS and PAdES
-	 * formats), as eseal_cms_sign_opts.timestamp; tsa.h has a callback. */
+	/* RFC 3161 time-stamp over the signature value: an unsigned
+	 * signature-time-stamp attribute (CMS and PAdES, as
+	 * eseal_cms_sign_opts.timestamp) or SES_Signature.timeStamp (SES);
+	 * tsa.h has a callback. */
 	int (*timestamp)(void *ctx, const char *hash, const uint8_t *sig, size_t siglen, eseal_buf *token);
 	void *timestamp_ctx;
 } eseal_pdf_sign_opts;

@@ -134,10 +134,28 @@ int eseal_sessig_verify_signature(const eseal_sessig *g);
  * The checks of a SES_Signature that do not depend on the container:
  * signature value, embedded seal, signer in certList, seal validity at the
  * signing time, signer certificate validity and chain. data_hash, when not
- * NULL, is what dataHash must equal.
+ * NULL, is what dataHash must equal. A timeStamp is checked too (check
+ * "timestamp", facts "timestamp" and "claimed_time"): when it verifies, its
+ * genTime is the signing time (fact "time") for the validity checks; a
+ * token that is not over this signature value fails the signature.
  */
 int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t hash_len,
 			const eseal_trust *trust, eseal_report_item *it);
+
+/* Gets a time-stamp token over a signature value: hash is "sm3", sig the
+ * value bytes; the DER TimeStampToken goes to token. eseal_tsa_cms_callback
+ * (tsa.h) is one. */
+typedef int (*eseal_sessig_tsa_fn)(void *ctx, const char *hash, const uint8_t *sig, size_t siglen,
+				   eseal_buf *token);
+/*
+ * Adds SES_Signature.timeStamp [0] EXPLICIT BIT STRING to the V4/V5
+ * signature in sig (rewritten in place): a token from fn over SM3 of the
+ * signature value (the BIT STRING contents after the unused-bits octet).
+ * TBS_Sign is untouched, so the signature stays valid. Verification
+ * (eseal_sessig_verify) records a check "timestamp" and, when it passes,
+ * judges validity at the token's genTime.
+ */
+int eseal_sessig_timestamp_add(eseal_buf *sig, eseal_sessig_tsa_fn fn, void *ctx);
 
 /* Builds and signs SES_Signature V4 over data_hash (32 bytes). */
 int eseal_sessig_make(eseal_buf *out, const uint8_t *seal_der, size_t seal_len,

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "serve_making.h"
+#include "audit/head_timer.h"
 #include "eseal/server.h"
 #include "eseal/store.h"
 #include "eseal/tsa.h"
@@ -263,6 +264,8 @@ int cmd_serve(int argc, char **argv)
 		{ "instance-name", 1, N_("this instance's name in the hierarchy (with --parent)"), "NAME" },
 		{ "region", 1, N_("this instance's 6-digit region code (with --parent)"), "CODE" },
 		{ "accept-children", 0, N_("approve registrations of subordinate instances at once"), NULL },
+		{ "audit-head-interval", 1, N_("sign an audit tree head with the status publisher key every SECONDS "
+					       "when the log has grown (default 300; 0 = off)"), "SECONDS" },
 		{ 0 }
 	};
 	cli_args a;
@@ -276,8 +279,10 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage(_("--data is required"));
 	if (a.npos)
 		return cli_usage(_("unexpected argument '%s'"), a.pos[0]);
-	long threads;
+	long threads, head_interval;
 	if ((ex = cli_get_int(&a, opts, "threads", 0, 0, 256, &threads)))
+		return ex;
+	if ((ex = cli_get_int(&a, opts, "audit-head-interval", 300, 0, 86400 * 7, &head_interval)))
 		return ex;
 	if (!listen)
 		listen = "127.0.0.1:8080";
@@ -313,6 +318,8 @@ int cmd_serve(int argc, char **argv)
 	eseal_auth_backend *auth = NULL;
 	srv_status_store *status = NULL;
 	eseal_server *sv = NULL;
+	eseal_audit_timer *heads = NULL;
+	eseal_key *head_key = NULL;
 	char *pass = NULL;
 	if (eseal_store_open(&db, db_url))
 		return cli_fail(db_url);
@@ -328,9 +335,14 @@ int cmd_serve(int argc, char **argv)
 	if (!rc && srv_status_signer_key_load(&status_key, dir, pass))
 		fprintf(stderr, _("%s: warning: no status publisher key (%s); status answers are unsigned\n"),
 			cli_prog, eseal_error_last());
+	/* the same key signs audit tree heads: verify them with DIR/status.pem */
+	if (!rc && head_interval > 0 && srv_status_signer_key_load(&head_key, dir, pass))
+		fprintf(stderr, _("%s: warning: no status publisher key (%s); audit tree heads are not signed\n"),
+			cli_prog, eseal_error_last());
 	serve_tsa tsa = { 0 };
 	if (!rc && (ex = tsa_load(&tsa, dir, pass))) {
 		eseal_key_free(status_key);
+		eseal_key_free(head_key);
 		cli_pass_free(pass);
 		eseal_store_close(db);
 		eseal_kek_free(kek);
@@ -339,6 +351,7 @@ int cmd_serve(int argc, char **argv)
 	serve_making making = { 0 };
 	if (!rc && (ex = serve_making_open(&making, dir, pass, db_url, kek))) {
 		eseal_key_free(status_key);
+		eseal_key_free(head_key);
 		cli_pass_free(pass);
 		tsa_unload(&tsa);
 		eseal_store_close(db);
@@ -374,6 +387,7 @@ int cmd_serve(int argc, char **argv)
 	if (rc || srv_auth_store_new(&auth, db, kek)) {
 		eseal_federation_stop(fed);
 		eseal_key_free(status_key);
+		eseal_key_free(head_key);
 		serve_making_close(&making);
 		tsa_unload(&tsa);
 		ex = cli_fail(db_url);
@@ -414,6 +428,14 @@ int cmd_serve(int argc, char **argv)
 		printf(_("user admin created; one-time password (shown only now, change it at first login): %s\n"), pw);
 		eseal_wipe(pw, sizeof pw);
 	}
+	if (head_key) {
+		eseal_key *k = head_key;
+		head_key = NULL; /* the timer owns it now, also when it fails */
+		if (eseal_audit_timer_start(&heads, db_url, k, (int)head_interval)) {
+			ex = cli_fail(_("audit tree heads"));
+			goto out;
+		}
+	}
 	char host[300];
 	snprintf(host, sizeof host, "%.*s", (int)(strrchr(listen, ':') ? strrchr(listen, ':') - listen : 0), listen);
 	printf(_("listening on http://%s:%d/\n"), host[0] ? host : "0.0.0.0", eseal_server_port(sv));
@@ -426,6 +448,8 @@ int cmd_serve(int argc, char **argv)
 out:
 	eseal_server_stop(sv, 10);
 	eseal_federation_stop(fed);
+	eseal_audit_timer_stop(heads); /* last: the final entries get a head too */
+	eseal_key_free(head_key);
 	srv_status_store_free(status);
 	serve_making_close(&making);
 	tsa_unload(&tsa);

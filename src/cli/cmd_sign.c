@@ -1,8 +1,10 @@
 /*
  * cmd_sign.c - `eseal sign`: stamps an OFD or PDF document with a seal
  * (visible at a position, on a keyword, across pages, or invisible); PDF
- * signatures are CMS SM2 (default), SES or PAdES, optionally certifying. Never writes a
- * partial output: the library writes a temporary file and renames it.
+ * signatures are CMS SM2 (default), SES or PAdES, optionally certifying; optionally
+ * time-stamped (--timestamp). Each signature is recorded in the holder's journal of
+ * uses for `eseal report-use`. Never writes a partial output: the library writes a
+ * temporary file and renames it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,13 @@
 #include "place_cli.h"
 #include "seal_show.h"
 #include "eseal/tsa.h"
+#include "eseal/ofd.h"
+#include "eseal/ses.h"
+#include "seal_package.h"
+#include "use_journal.h"
 
 static const cli_opt opts[] = {
+	{ "package", 1, N_("the seal package from the service (seal, encrypted key and certificate)"), "FILE" },
 	{ "seal", 1, N_("the seal file (.esl, SESeal)"), "FILE" },
 	{ "key", 1, N_("the signer's private key file"), "FILE" },
 	{ "cert", 1, N_("the signer's certificate (must be in the seal's certificate list)"), "FILE" },
@@ -34,15 +41,67 @@ static const cli_opt opts[] = {
 	{ "reason", 1, N_("PDF: the signature's reason"), "TEXT" },
 	{ "location", 1, N_("PDF: the signature's location"), "TEXT" },
 	{ "chain", 1, N_("PDF: extra certificates (PEM) to embed in a CMS signature"), "FILE" },
-	{ "tsa", 1, N_("PDF: time-stamp the CMS signature at this RFC 3161 TSA (http://...)"), "URL" },
+	{ "timestamp", 1, N_("time-stamp the signature value at this RFC 3161 TSA (http://...)"), "URL" },
+	{ "tsa", 1, N_("the same as --timestamp"), "URL" },
 	{ "auto", 0, N_("stamp where the placement engine proposes (needs --org)"), NULL },
 	{ "org", 1, N_("--auto: the signing organisation, as written in the document"), "NAME" },
 	{ "seals", 1, N_("--auto: seal types it owns (default official)"), "LIST" },
 	{ "history", 1, N_("--auto: JSON list of earlier documents and their placements"), "FILE" },
 	{ "min-confidence", 1, N_("--auto: lowest confidence accepted (default 0.6)"), "P" },
 	{ "json", 0, N_("print what was placed where as JSON"), NULL },
+	{ "journal", 1, N_("journal of uses for `eseal report-use` (default $ESEAL_USE_JOURNAL, 'off' for "
+			   "none, or ~/.local/share/eseal/uses.jsonl)"), "FILE" },
+	{ "no-journal", 0, N_("do not record this use in the journal"), NULL },
 	{ 0 }
 };
+
+/* Appends the new signature of out to the journal of uses (分散式用章):
+ * the document is signed either way, so a failure here is reported but
+ * leaves it in place. sig_path (OFD) or br (PDF) name the signature. */
+static int journal_use(cli_args *a, const char *out, const eseal_buf *seal, const char *sig_path,
+		       const uint64_t *br)
+{
+	const char *env = getenv("ESEAL_USE_JOURNAL");
+	if (cli_has(a, opts, "no-journal") || (!cli_get(a, opts, "journal") && env && !strcmp(env, "off")))
+		return 0;
+	char path[4096];
+	eseal_buf v = ESEAL_BUF_INIT;
+	eseal_seal *s = NULL;
+	json_t *rec = NULL;
+	int fd = -1, rc = uj_path(cli_get(a, opts, "journal"), path, sizeof path);
+	if (!rc)
+		rc = eseal_seal_parse(&s, seal->data, seal->len);
+	if (!rc && br) {
+		rc = uj_pdf_contents(out, br, &v);
+	} else if (!rc) {
+		eseal_ofd *d = NULL;
+		rc = eseal_ofd_open(&d, out);
+		for (size_t i = 0; !rc && i < eseal_ofd_sig_count(d); i++)
+			if (eseal_ofd_sig_at(d, i)->path && !strcmp(eseal_ofd_sig_at(d, i)->path, sig_path)) {
+				rc = eseal_ofd_sig_value(d, i, &v);
+				break;
+			}
+		eseal_ofd_free(d);
+		if (!rc && !v.len)
+			rc = eseal_error_set(ESEAL_ENOTFOUND, "the new signature is not in %s", out);
+	}
+	if (!rc && !(rec = uj_record(v.data, v.len, eseal_seal_esid(s), out, 0)))
+		rc = ESEAL_EFORMAT;
+	if (!rc)
+		rc = uj_lock(path, &fd);
+	if (!rc)
+		rc = uj_append(path, rec);
+	uj_unlock(fd);
+	json_decref(rec);
+	eseal_seal_free(s);
+	eseal_buf_free(&v);
+	if (rc) {
+		cli_err(_("%s is signed, but the use could not be recorded in the journal %s: %s"), out, path,
+			eseal_error_last());
+		return EXIT_INTERNAL;
+	}
+	return 0;
+}
 
 /* "-o F" becomes "--out F"; a bare "--perforation" gets "right". */
 static char **normalise_args(int argc, char **argv, int *nargc)
@@ -294,16 +353,17 @@ int cmd_sign(int argc, char **argv)
 	}
 	cli_args a;
 	int rc = cli_parse(nargc, nargv, opts,
-			   "DOC.ofd|DOC.pdf --seal SEAL.esl --key KEY --cert CERT.pem -o OUT "
+			   "DOC.ofd|DOC.pdf (--seal SEAL.esl --key KEY --cert CERT.pem | --package PKG.pem) -o OUT "
 			   "[--at PAGE:X:Y]... [--keyword TEXT [--occurrence N|all]]... "
 			   "[--perforation [right|left] [--pages RANGE]] [--invisible] [--lock] "
-			   "[--format cms-sm2|ses|pades] [--certify] [--reason TEXT] [--location TEXT] "
-			   "[--auto --org NAME [--seals LIST] [--history FILE] [--min-confidence P]] [--json]",
+			   "[--format cms-sm2|ses|pades] [--certify] [--reason TEXT] [--location TEXT] [--timestamp URL] "
+			   "[--auto --org NAME [--seals LIST] [--history FILE] [--min-confidence P]] "
+			   "[--journal FILE | --no-journal] [--json]",
 			   N_("Sign (stamp) an OFD or PDF document with an electronic seal (PDF: by incremental update). Several placements give "
 			      "one signature with several stamps. Positions are the seal centre in mm, "
 			      "origin at the page's top-left corner; pages count from 1."), &a);
 	eseal_placement *pl = NULL;
-	eseal_buf seal = ESEAL_BUF_INIT;
+	eseal_buf seal = ESEAL_BUF_INIT, key_pem = ESEAL_BUF_INIT;
 	eseal_cert *cert = NULL;
 	eseal_key *key = NULL;
 	char *pass = NULL;
@@ -325,8 +385,13 @@ int cmd_sign(int argc, char **argv)
 	const char *out = cli_get(&a, opts, "out");
 	const char *sealf = cli_get(&a, opts, "seal"), *keyf = cli_get(&a, opts, "key"),
 		   *certf = cli_get(&a, opts, "cert");
-	if (!out || !sealf || !keyf || !certf) {
-		rc = cli_usage(_("--seal, --key, --cert and --out are required"));
+	const char *pkgf = cli_get(&a, opts, "package");
+	if (pkgf && (sealf || keyf || certf)) {
+		rc = cli_usage(_("--package replaces --seal, --key and --cert"));
+		goto done;
+	}
+	if (!out || (!pkgf && (!sealf || !keyf || !certf))) {
+		rc = cli_usage(_("--seal, --key, --cert (or --package) and --out are required"));
 		goto done;
 	}
 	const char **ats, **kws, **occs, **perfs, **ranges;
@@ -441,27 +506,42 @@ int cmd_sign(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto done;
 	}
-	if (eseal_file_read(&seal, sealf, 64u << 20)) {
-		rc = cli_fail(sealf);
-		goto done;
-	}
-	if (eseal_cert_load(&cert, certf)) {
-		rc = cli_fail(certf);
-		goto done;
-	}
-	int krc = eseal_key_load(&key, keyf, NULL, 0);
-	if (krc == ESEAL_EPASS) {
+	int krc;
+	if (pkgf) {
+		/* the package's key is always encrypted */
+		if (pkg_load(pkgf, &seal, &key_pem, &cert)) {
+			rc = cli_fail(pkgf);
+			goto done;
+		}
 		if ((rc = cli_passphrase(cli_get(&a, opts, "pass-file"), _("Key passphrase: "), 0, &pass)))
 			goto done;
-		krc = eseal_key_load(&key, keyf, pass, strlen(pass));
+		krc = eseal_key_from_pem(&key, key_pem.data, key_pem.len, pass, strlen(pass));
+		keyf = pkgf;
+	} else {
+		if (eseal_file_read(&seal, sealf, 64u << 20)) {
+			rc = cli_fail(sealf);
+			goto done;
+		}
+		if (eseal_cert_load(&cert, certf)) {
+			rc = cli_fail(certf);
+			goto done;
+		}
+		krc = eseal_key_load(&key, keyf, NULL, 0);
+		if (krc == ESEAL_EPASS) {
+			if ((rc = cli_passphrase(cli_get(&a, opts, "pass-file"), _("Key passphrase: "), 0, &pass)))
+				goto done;
+			krc = eseal_key_load(&key, keyf, pass, strlen(pass));
+		}
 	}
 	if (krc) {
 		rc = cli_fail(keyf);
 		goto done;
 	}
-	eseal_tsa_source tsrc = { .url = cli_get(&a, opts, "tsa") };
-	if (tsrc.url && (!is_pdf || pfmt == ESEAL_PDF_SES)) {
-		rc = cli_usage(_("--tsa needs a PDF and the cms-sm2 or pades format"));
+	eseal_tsa_source tsrc = { .url = cli_get(&a, opts, "timestamp") };
+	if (!tsrc.url)
+		tsrc.url = cli_get(&a, opts, "tsa");
+	else if (cli_get(&a, opts, "tsa")) {
+		rc = cli_usage(_("give --timestamp or --tsa, not both"));
 		goto done;
 	}
 	if (is_pdf) {
@@ -492,6 +572,8 @@ int cmd_sign(int argc, char **argv)
 			goto done;
 		}
 		rc = print_pdf_result(in, out, &pres, cli_has(&a, opts, "json"));
+		if (!rc)
+			rc = journal_use(&a, out, &seal, NULL, pres.byte_range);
 		goto done;
 	}
 	eseal_ofd_sign_opts so = { 0 };
@@ -502,11 +584,17 @@ int cmd_sign(int argc, char **argv)
 	so.places = pl;
 	so.nplaces = (size_t)total;
 	so.lock = cli_has(&a, opts, "lock");
+	if (tsrc.url) {
+		so.timestamp = eseal_tsa_cms_callback;
+		so.timestamp_ctx = &tsrc;
+	}
 	if (eseal_ofd_sign(in, out, &so, &res)) {
 		rc = cli_fail(in);
 		goto done;
 	}
 	rc = print_result(in, out, &res, cli_has(&a, opts, "json"));
+	if (!rc)
+		rc = journal_use(&a, out, &seal, res.sig_path, NULL);
 done:
 	eseal_ofd_sign_result_free(&res);
 	eseal_pdf_sign_result_free(&pres);
@@ -515,6 +603,9 @@ done:
 	free(pl);
 	free(nargv);
 	eseal_buf_free(&seal);
+	if (key_pem.data)
+		eseal_wipe(key_pem.data, key_pem.len);
+	eseal_buf_free(&key_pem);
 	eseal_cert_free(cert);
 	eseal_key_free(key);
 	if (pass)

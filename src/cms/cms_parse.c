@@ -421,6 +421,13 @@ int eseal_cms_has_signed_attrs(const eseal_cms *c)
 	return c->has_attrs;
 }
 
+const uint8_t *eseal_cms_message_digest(const eseal_cms *c, size_t *len)
+{
+	if (len)
+		*len = c->has_md ? c->md.len : 0;
+	return c->has_md ? c->md.p : NULL;
+}
+
 const uint8_t *eseal_cms_signature_value(const eseal_cms *c, size_t *len)
 {
 	if (len)

@@ -162,7 +162,7 @@ static int dechunk(eseal_buf *b)
 
 /* One exchange; body != NULL makes it a POST of body with content type ctype. */
 static int http_request(const char *url, const char *accept, const char *ctype, const uint8_t *body, size_t blen,
-			int timeout_ms, size_t max_body, eseal_http_answer *ans)
+			const char *auth, int timeout_ms, size_t max_body, eseal_http_answer *ans)
 {
 	char host[256], port[16];
 	eseal_buf req = ESEAL_BUF_INIT;
@@ -187,6 +187,11 @@ static int http_request(const char *url, const char *accept, const char *ctype, 
 		return eseal_error_set(ESEAL_EINVAL, "URL too long");
 	rc = eseal_buf_printf(&req, "%s %.*s HTTP/1.1\r\nHost: %s\r\nUser-Agent: eseal\r\nAccept: %s\r\n",
 			      body ? "POST" : "GET", (int)strcspn(path, "#"), path, hosthdr, accept ? accept : "*/*");
+	/* a header value must not smuggle another header */
+	if (!rc && auth && (strpbrk(auth, "\r\n") || strlen(auth) > 1000))
+		rc = eseal_error_set(ESEAL_EINVAL, "bad Authorization value");
+	if (!rc && auth)
+		rc = eseal_buf_printf(&req, "Authorization: %s\r\n", auth);
 	if (!rc && body)
 		rc = eseal_buf_printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 				      ctype ? ctype : "application/octet-stream", blen);
@@ -286,13 +291,19 @@ static int http_request(const char *url, const char *accept, const char *ctype, 
 
 int eseal_http_get(const char *url, const char *accept, int timeout_ms, size_t max_body, eseal_http_answer *ans)
 {
-	return http_request(url, accept, NULL, NULL, 0, timeout_ms, max_body, ans);
+	return http_request(url, accept, NULL, NULL, 0, NULL, timeout_ms, max_body, ans);
 }
 
 int eseal_http_post(const char *url, const char *ctype, const void *body, size_t len, int timeout_ms,
 		    size_t max_body, eseal_http_answer *ans)
 {
-	return http_request(url, NULL, ctype, body ? body : "", len, timeout_ms, max_body, ans);
+	return http_request(url, NULL, ctype, body ? body : "", len, NULL, timeout_ms, max_body, ans);
+}
+
+int eseal_http_call(const char *url, const char *authorization, const char *ctype, const void *body, size_t len,
+		    int timeout_ms, size_t max_body, eseal_http_answer *ans)
+{
+	return http_request(url, "application/json", ctype, body, len, authorization, timeout_ms, max_body, ans);
 }
 
 void eseal_http_answer_free(eseal_http_answer *ans)

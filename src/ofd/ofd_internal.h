@@ -13,6 +13,12 @@
 
 struct zip;
 
+/* What the package writer needs to copy an entry byte for byte. */
+typedef struct ofd_zraw {
+	uint64_t data_off;       /* compressed data, absolute in the file or bytes */
+	uint16_t dos_time, dos_date, flags;
+} ofd_zraw;
+
 struct eseal_ofd {
 	/* container (zip.c) */
 	uint8_t *mem;            /* the bytes, when opened from memory */
@@ -22,6 +28,7 @@ struct eseal_ofd {
 	struct zip *za;
 	uint64_t zip_start, zip_len; /* the archive inside the bytes or file */
 	eseal_ofd_entry *entries;
+	struct ofd_zraw *raw;    /* per entry: where its bytes lie, for raw copies */
 	size_t nentries;
 	size_t *by_path;         /* entry indexes sorted by path */
 	size_t *by_path_ci;      /* the same, ignoring case */

@@ -238,10 +238,12 @@ typedef struct {
 	int ofd_xml_changed;
 	eseal_ofd_placed *placed;
 	size_t nplaced, nrefs;
+	ofd_zw *zw;              /* the new package, unchanged entries first */
 } sign_plan;
 
 static void plan_free(sign_plan *p)
 {
+	ofd_zw_abort(p->zw);
 	eseal_ofd_free(p->d);
 	eseal_buf_free(&p->ofd_xml);
 	eseal_buf_free(&p->sigs_xml);
@@ -387,7 +389,8 @@ static int write_signature_xml(sign_plan *p, const uint8_t *seal, size_t seal_le
 				       "<ofd:References CheckMethod=\"" ESEAL_OID_SM3 "\">\n",
 				       eseal_version(), gt);
 	int seen_ofd = 0, seen_sigs = 0;
-	/* the files kept as they are, digested first (on two threads when large) */
+	/* the files kept as they are: copied into the new package and digested
+	 * in the same read (on two threads when large) */
 	size_t ne = eseal_ofd_entry_count(p->d), nk = 0;
 	const eseal_ofd_entry **kept = calloc(ne ? ne : 1, sizeof *kept);
 	uint8_t (*kdg)[64] = calloc(ne ? ne : 1, sizeof *kdg);
@@ -399,7 +402,7 @@ static int write_signature_xml(sign_plan *p, const uint8_t *seal, size_t seal_le
 			kept[nk++] = e;
 	}
 	if (!rc)
-		rc = ofd_digest_entries(p->d, kept, nk, OFD_DG_SM3, kdg, NULL);
+		rc = ofd_zw_copy(p->zw, p->d, kept, nk, kdg);
 	for (size_t i = 0, k = 0; rc == 0 && i < ne; i++) {
 		const eseal_ofd_entry *e = eseal_ofd_entry_at(p->d, i);
 		if (e->is_dir)
@@ -482,12 +485,15 @@ int eseal_ofd_sign(const char *in, const char *out, const eseal_ofd_sign_opts *o
 		goto done;
 	if ((rc = plan_files(&p, o->lock)))
 		goto done;
-	if ((rc = write_signature_xml(&p, seal_der, seal_len, when, o->lock)))
+	if ((rc = ofd_zw_open(&p.zw, p.d, out)) || (rc = write_signature_xml(&p, seal_der, seal_len, when, o->lock)))
 		goto done;
 	uint8_t dh[32];
 	eseal_sm3(dh, p.sig_xml.data, p.sig_xml.len);
 	if ((rc = eseal_sessig_make(&p.value, seal_der, seal_len, o->signer, o->key, when, dh,
 				    p.sig_xml_path)))
+		goto done;
+	/* the time-stamp lies outside TBS_Sign: it goes in after signing */
+	if (o->timestamp && (rc = eseal_sessig_timestamp_add(&p.value, o->timestamp, o->timestamp_ctx)))
 		goto done;
 	ofd_new_file files[5];
 	size_t nf = 0;
@@ -497,7 +503,9 @@ int eseal_ofd_sign(const char *in, const char *out, const eseal_ofd_sign_opts *o
 	files[nf++] = (ofd_new_file){ p.seal_path, seal_der, seal_len };
 	files[nf++] = (ofd_new_file){ p.sig_xml_path, p.sig_xml.data, p.sig_xml.len };
 	files[nf++] = (ofd_new_file){ p.value_path, p.value.data, p.value.len };
-	if ((rc = ofd_write_package(p.d, out, files, nf, NULL)))
+	rc = ofd_zw_package(p.zw, p.d, out, files, nf, NULL);
+	p.zw = NULL;
+	if (rc)
 		goto done;
 	if (res) {
 		snprintf(res->sig_id, sizeof res->sig_id, "%s", p.id);

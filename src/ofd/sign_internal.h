@@ -25,6 +25,22 @@ typedef struct ofd_new_file {
 int ofd_write_package(const eseal_ofd *d, const char *out, const ofd_new_file *files,
 		      size_t nfiles, const char *const *drop);
 
+/* The same in steps, so that a signer can copy the unchanged entries and
+ * take their SM3 digests in one read before it knows the new files:
+ * open a temporary file next to path; copy entries of d as they are
+ * (dg[i] = SM3 of entry i's uncompressed bytes, CRC-checked, when dg is
+ * given; on two threads when large); then ofd_zw_package adds every entry
+ * not copied yet, not dropped and not replaced, and the new files, and
+ * renames the result to out. ofd_zw_package always consumes w; before it,
+ * ofd_zw_abort throws everything away. */
+typedef struct ofd_zw ofd_zw;
+int ofd_zw_open(ofd_zw **w, const eseal_ofd *d, const char *path);
+int ofd_zw_copy(ofd_zw *w, const eseal_ofd *d, const eseal_ofd_entry *const *es, size_t n,
+		uint8_t (*dg)[64]);
+int ofd_zw_package(ofd_zw *w, const eseal_ofd *d, const char *out, const ofd_new_file *files,
+		   size_t nfiles, const char *const *drop);
+void ofd_zw_abort(ofd_zw *w);
+
 /* Digest algorithms accepted in References@CheckMethod. */
 typedef enum { OFD_DG_SM3 = 1, OFD_DG_SHA256, OFD_DG_SHA1, OFD_DG_MD5 } ofd_digest_alg;
 /* Algorithm of a CheckMethod (NULL => SM3); 0 when unknown. */

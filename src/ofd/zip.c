@@ -220,7 +220,8 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 	uint8_t *cd = malloc(cd_size ? (size_t)cd_size : 1);
 	span *sp = calloc(count ? count : 1, sizeof *sp);
 	d->entries = calloc(count ? count : 1, sizeof *d->entries);
-	if (!cd || !sp || !d->entries) {
+	d->raw = calloc(count ? count : 1, sizeof *d->raw);
+	if (!cd || !sp || !d->entries || !d->raw) {
 		rc = eseal_error_set(ESEAL_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -273,6 +274,9 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 		en->method = method;
 		en->is_dir = name[nlen - 1] == '/' || name[nlen - 1] == '\\';
 		en->mtime = dos_time(le16(c + 12), le16(c + 14));
+		d->raw[k].dos_time = le16(c + 12);
+		d->raw[k].dos_date = le16(c + 14);
+		d->raw[k].flags = flags;
 		if (flags & 1) {
 			rc = eseal_error_set(ESEAL_EUNSUPPORTED, "zip: entry \"%s\" is encrypted", name);
 			goto out;
@@ -357,6 +361,7 @@ static int scan(eseal_ofd *d, uint64_t *zip_start, uint64_t *zip_end)
 					     "directory disagree (%s)", name, diff);
 			goto out;
 		}
+		d->raw[k].data_off = lpos + 30 + lnlen + lelen;
 		sp[k].local_off = lpos;
 		sp[k].data_end = lpos + 30 + lnlen + lelen + csize;
 		sp[k].i = (size_t)k;
@@ -501,6 +506,7 @@ void ofd_zip_close(eseal_ofd *d)
 		free((char *)d->entries[i].path);
 	}
 	free(d->entries);
+	free(d->raw);
 	free(d->by_path);
 	free(d->by_path_ci);
 	for (size_t i = 0; i < d->nanomalies; i++)

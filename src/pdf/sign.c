@@ -520,9 +520,14 @@ static int write_all(int fd, const void *p, size_t n)
 static int make_signature(sign_ctx *c, const uint8_t *digest, eseal_buf *sig)
 {
 	const eseal_pdf_sign_opts *o = c->o;
-	if (o->format == ESEAL_PDF_SES)
-		return eseal_sessig_make(sig, o->seal, o->seal_len, o->signer, o->key,
-					 o->when ? o->when : time(NULL), digest, NULL);
+	if (o->format == ESEAL_PDF_SES) {
+		int rc = eseal_sessig_make(sig, o->seal, o->seal_len, o->signer, o->key,
+					   o->when ? o->when : time(NULL), digest, NULL);
+		/* SES_Signature.timeStamp: over the signature value, outside TBS_Sign */
+		if (!rc && o->timestamp)
+			rc = eseal_sessig_timestamp_add(sig, o->timestamp, o->timestamp_ctx);
+		return rc;
+	}
 	eseal_cms_sign_opts co = { 0 };
 	co.profile = o->format == ESEAL_PDF_PADES ? ESEAL_CMS_CADES : ESEAL_CMS_GM;
 	co.signer = o->signer;
@@ -540,7 +545,8 @@ static size_t signature_capacity(const eseal_pdf_sign_opts *o)
 	if (o->format == ESEAL_PDF_SES) {
 		size_t cl = 0;
 		eseal_cert_der(o->signer, &cl);
-		return o->seal_len + cl + 1024;
+		/* a time-stamp token (TSA certificate included) and its headers */
+		return o->seal_len + cl + 1024 + (o->timestamp ? 8192 + 32 : 0);
 	}
 	eseal_cms_sign_opts co = { 0 };
 	co.profile = o->format == ESEAL_PDF_PADES ? ESEAL_CMS_CADES : ESEAL_CMS_GM;

@@ -10,6 +10,24 @@
 
 #include "server_internal.h"
 
+/* What the routes that do not answer JSON answer instead. */
+static const char *raw_media(const char *pattern)
+{
+	static const struct { const char *pattern, *media; } media[] = {
+		{ "/metrics", "text/plain" },
+		{ "/api/v1/status/{esid}", "application/eseal-status" },
+		{ "/api/v1/srl", "application/eseal-srl" },
+		{ "/api/v1/srl/delta", "application/eseal-srl" },
+		{ "/api/v1/tsa", "application/timestamp-reply" },
+		{ "/api/v1/seals/{esid}/picture", "image/png" },
+		{ "/api/v1/render", "image/png" },
+	};
+	for (size_t i = 0; i < sizeof media / sizeof media[0]; i++)
+		if (!strcmp(pattern, media[i].pattern))
+			return media[i].media;
+	return "application/octet-stream";
+}
+
 static json_t *problem_response(void)
 {
 	return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "an error (RFC 9457)", "content",
@@ -89,7 +107,7 @@ int srv_openapi_build(const srv_route *routes, size_t n, eseal_buf *out)
 						      "application/json", "schema", body_schema(r->body)));
 		if (r->perm == SRV_P_PUBLIC)
 			json_object_set_new(op, "security", json_array());
-		const char *ctype = (r->flags & SRV_R_RAW) ? "text/plain" : "application/json";
+		const char *ctype = (r->flags & SRV_R_RAW) ? raw_media(r->pattern) : "application/json";
 		json_object_set_new(op, "responses",
 				    json_pack("{s:{s:s, s:{s:{}}}, s:o}", "2XX", "description", "success", "content",
 					      ctype, "default", problem_response()));

@@ -15,8 +15,11 @@
 #include "lifecycle.h"
 #include "routes_audit.h"
 #include "routes_place.h"
+#include "routes_render.h"
 #include "routes_sign.h"
+#include "routes_stats.h"
 #include "routes_tsa.h"
+#include "routes_use.h"
 #include "server_internal.h"
 #include "status_routes.h"
 
@@ -353,6 +356,19 @@ const srv_route srv_routes[] = {
 	{ "GET", "/api/v1/seals", srv_h_seal_list, SRV_P_SEAL_READ, NULL, "List the organisation's seals (?status=)",
 	  SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/seals/{esid}", srv_h_seal_get, SRV_P_SEAL_READ, NULL, "One seal", SRV_R_ORG_SCOPED },
+	/* the console's pictures, materials and dashboard (routes_media.c, routes_stats.c) */
+	{ "GET", "/api/v1/seal-applications/{id}/materials/{n}", srv_h_app_material, SRV_P_SEAL_READ, NULL,
+	  "Download a supporting material of an application (n: its id; SM3 in X-Eseal-SM3)", SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seal-applications/{id}/picture", srv_h_app_picture, SRV_P_SEAL_READ, NULL,
+	  "The seal picture an application asks for (PNG)", SRV_R_ORG_SCOPED },
+	{ "POST", "/api/v1/seal-applications/picture-import", srv_h_picture_import, SRV_P_SEAL_APPLY, NULL,
+	  "Lift the red impression out of a scanned seal (image/png or image/jpeg body, ?size_mm=): "
+	  "a transparent PNG in base64 for picture_png", SRV_R_ORG_SCOPED | SRV_R_UPLOAD },
+	{ "GET", "/api/v1/seals/{esid}/picture", srv_h_seal_picture, SRV_P_SEAL_READ, NULL,
+	  "The seal's picture (PNG or JPEG)", SRV_R_ORG_SCOPED | SRV_R_RAW },
+	{ "GET", "/api/v1/stats", srv_h_stats, SRV_P_SEAL_READ, NULL,
+	  "Statistics: seals by state, signings per day (30 days) and per organisation, applications by state "
+	  "(the caller's organisation; all, or ?org=, for the system administrator)", SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/seals/{esid}/seal.esl", srv_h_seal_download, SRV_P_SEAL_READ, NULL,
 	  "Download the seal (SESeal DER)", SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/seals/{esid}/events", srv_h_seal_events, SRV_P_SEAL_READ, NULL,
@@ -419,7 +435,16 @@ const srv_route srv_routes[] = {
 	  SRV_R_ORG_SCOPED },
 	{ "POST", "/api/v1/seals/{esid}/sign-policy", srv_h_sign_policy, SRV_P_SIGN_EXECUTE, srv_sign_policy_body,
 	  "Set whether the seal signs without review", SRV_R_ORG_SCOPED },
+	/* decentralized use: signatures made offline, reported later (routes_use.c) */
+	{ "POST", "/api/v1/seals/{esid}/uses", srv_h_use_report, SRV_P_SIGN_APPLY, srv_use_body,
+	  "Report a signature made offline with the seal package (counted once per signature value)",
+	  SRV_R_ORG_SCOPED },
+	{ "GET", "/api/v1/seals/{esid}/uses", srv_h_use_list, SRV_P_SEAL_READ, NULL,
+	  "Uses of the seal reported by its holders", SRV_R_ORG_SCOPED },
 	{ "POST", "/api/v1/verify", srv_h_verify, SRV_P_VERIFY, srv_verify_body,
 	  "Verify a signed PDF or OFD against this instance's CA and seal status", SRV_R_UPLOAD },
+	/* page previews for the console (routes_render.c) */
+	{ "POST", "/api/v1/render", srv_h_render, SRV_P_VERIFY, srv_render_body,
+	  "Draw one page of an OFD document (base64) as a PNG, seals included", SRV_R_UPLOAD | SRV_R_RAW },
 };
 const size_t srv_nroutes = sizeof srv_routes / sizeof srv_routes[0];

@@ -3,6 +3,11 @@
  * the right MIME types. Never serve anything outside that directory: ".."
  * segments, encoded slashes, NUL bytes and symbolic links leading out are
  * all refused, and hidden files (".name") are not served.
+ *
+ * /vendor/... (third-party browser code such as pdf.js, copied by the build
+ * and never committed) comes from $ESEAL_WEB_VENDOR_DIR, else web-vendor/
+ * beside a build-tree binary, else the console directory's own vendor/ (an
+ * installation puts it there).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "server_internal.h"
 
@@ -78,17 +84,50 @@ static int safe_relpath(const char *path, char *out, size_t outlen)
 	return 0;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Where /vendor/ is served from when not the console's own vendor/; 0 if so. */
+static int vendor_dir(char *out, size_t len)
+{
+	const char *env = getenv("ESEAL_WEB_VENDOR_DIR");
+	if (env && *env) {
+		if (!realpath(env, out) || strlen(out) >= len)
+			return -1;
+		return 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash = n > 0 ? (exe[n] = 0, strrchr(exe, '/')) : NULL;
+	if (!slash)
+		return -1;
+	*slash = 0;
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof p, "%s/web-vendor", exe);
+	if (!is_dir(p) || !realpath(p, out) || strlen(out) >= len)
+		return -1;
+	return 0;
+}
+
 void srv_static_serve(srv_req *r, const char *dir)
 {
-	char rel[1024], full[PATH_MAX + 1100], real[PATH_MAX];
+	char rel[1024], full[PATH_MAX + 1100], real[PATH_MAX], vdir[PATH_MAX];
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 		srv_add_header(r, "Allow", "GET, HEAD");
 		srv_problem(r, 405, "method-not-allowed", "Method Not Allowed", "static files are read-only");
 		return;
 	}
+	const char *path = r->path;
+	if (!strncmp(path, "/vendor/", 8) && !vendor_dir(vdir, sizeof vdir)) {
+		dir = vdir;
+		path += 7;
+	}
 	if (!strcmp(r->path, "/"))
 		snprintf(rel, sizeof rel, "/index.html");
-	else if (safe_relpath(r->path, rel, sizeof rel)) {
+	else if (safe_relpath(path, rel, sizeof rel)) {
 		srv_problem(r, 404, "not-found", "Not Found", "no such file");
 		return;
 	}

@@ -80,6 +80,9 @@ int ses_check_sig_alg(const char *oid, const char *what);
 /* Report helpers shared by seal and signature verification (certificate
  * checks are in verify/checks.h). */
 void ses_seal_facts(const eseal_seal *s, eseal_report_item *it);
+/* Checks g's timeStamp into it (check "timestamp"); returns the proven
+ * signing time (genTime), 0 when the token does not verify. */
+time_t ses_check_timestamp(const eseal_sessig *g, const eseal_trust *trust, eseal_report_item *it);
 void ses_seal_checks(const eseal_seal *s, const eseal_trust *trust, eseal_report_item *it);
 
 #endif

@@ -3,7 +3,8 @@
  * dataHash, the signature over the original TBS_Sign bytes, the embedded
  * seal, the signer in the seal's certList, both chains, and the validity
  * periods at the signing time. Validity is judged at the signer's claimed
- * time, so a lapse there is INDETERMINATE, not a cryptographic failure.
+ * time, or at the genTime of a verified time-stamp, so a lapse there is
+ * INDETERMINATE, not a cryptographic failure.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,9 +25,18 @@ int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t 
 	char desc[700], t[32];
 	verify_cert_describe(g->signer_cert.p, g->signer_cert.len, desc, sizeof desc);
 	eseal_item_fact(it, "signer", "%s", desc);
-	if (g->time)
-		eseal_time_format_human(t, g->time);
-	eseal_item_fact(it, "time", "%s", g->time ? t : (g->time_text ? g->time_text : "?"));
+	/* a verified time-stamp is the proven signing time; the claimed
+	 * timeInfo stays a fact */
+	time_t when = g->time;
+	if (g->timestamp.len) {
+		time_t proven = ses_check_timestamp(g, trust, it);
+		eseal_item_fact(it, "claimed_time", "%s", g->time_text ? g->time_text : "?");
+		if (proven)
+			when = proven;
+	}
+	if (when)
+		eseal_time_format_human(t, when);
+	eseal_item_fact(it, "time", "%s", when ? t : (g->time_text ? g->time_text : "?"));
 	eseal_item_fact(it, "version", "SES_Signature V%d", g->version);
 	eseal_item_fact(it, "signature_encoding", "%s", eseal_sessig_signature_encoding(g));
 	ses_seal_facts(s, it);
@@ -55,25 +65,25 @@ int eseal_sessig_verify(const eseal_sessig *g, const uint8_t *data_hash, size_t 
 	else
 		eseal_item_check(it, "signer_in_seal", ESEAL_CHECK_FAILED, ESEAL_SUB_SIGNER_NOT_IN_SEAL,
 				 "signer certificate is not in the seal's certificate list");
-	time_t at = g->time ? g->time : time(NULL);
+	time_t at = when ? when : time(NULL);
 	verify_check_chain(it, "signer_chain", g->signer_cert.p, g->signer_cert.len, NULL, NULL, 0,
 			   trust, at);
-	if (!g->time) {
+	if (!when) {
 		eseal_item_check(it, "seal_validity", ESEAL_CHECK_INDETERMINATE, ESEAL_SUB_FORMAT_FAILURE,
 				 "signing time '%s' cannot be read", g->time_text ? g->time_text : "");
 	} else {
 		char a[32], b[32];
 		eseal_time_format_human(a, s->valid_start);
 		eseal_time_format_human(b, s->valid_end);
-		if (g->time < s->valid_start || g->time > s->valid_end)
+		if (when < s->valid_start || when > s->valid_end)
 			eseal_item_check(it, "seal_validity", ESEAL_CHECK_INDETERMINATE,
-					 g->time < s->valid_start ? ESEAL_SUB_NOT_YET_VALID : ESEAL_SUB_EXPIRED,
+					 when < s->valid_start ? ESEAL_SUB_NOT_YET_VALID : ESEAL_SUB_EXPIRED,
 					 "seal not valid at signing time %s (valid %s to %s)", t, a, b);
 		else
 			eseal_item_check(it, "seal_validity", ESEAL_CHECK_PASSED, NULL,
 					 "seal valid at signing time %s (valid %s to %s)", t, a, b);
 		verify_check_cert_time(it, "signer_cert_validity", g->signer_cert.p, g->signer_cert.len,
-				       g->time, "signing time");
+				       when, "signing time");
 	}
 	eseal_item_conclude(it);
 	return 0;

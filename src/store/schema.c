@@ -208,6 +208,22 @@ static const char *const migrations[] = {
 	"  seal_id BIGINT PRIMARY KEY REFERENCES seals (id),\n"
 	"  auto_approve BIGINT NOT NULL DEFAULT 0,\n"
 	"  updated_at BIGINT NOT NULL);\n",
+	/* decentralized use (分散式用章): signatures made offline with a seal
+	 * package and reported later, one row per signature value (its SM3),
+	 * so a use reported twice counts once. */
+	"CREATE TABLE seal_uses (\n"
+	"  id IDPK,\n"
+	"  seal_id BIGINT NOT NULL REFERENCES seals (id),\n"
+	"  org_id BIGINT NOT NULL REFERENCES organisations (id),\n"
+	"  sig_sm3 TEXT NOT NULL UNIQUE,\n"
+	"  form TEXT NOT NULL CHECK (form IN ('ses', 'cms')),\n"
+	"  document_sm3 TEXT,\n"
+	"  document_name TEXT,\n"
+	"  signed_at BIGINT NOT NULL,\n"
+	"  reporter TEXT NOT NULL,\n"
+	"  reported_at BIGINT NOT NULL,\n"
+	"  signature BLOB NOT NULL);\n"
+	"CREATE INDEX seal_uses_seal ON seal_uses (seal_id, id);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -236,6 +252,7 @@ const store_table store_tables[] = {
 	{ "sign_requests", 1, "id" },
 	{ "sign_documents", 1, "id" },
 	{ "sign_policies", 0, "seal_id" },
+	{ "seal_uses", 1, "id" },
 };
 const size_t store_ntables = sizeof store_tables / sizeof store_tables[0];
 

@@ -18,9 +18,11 @@ import applications from './pages/applications.js';
 import seals from './pages/seals.js';
 import audit from './pages/audit.js';
 import verify from './pages/verify.js';
+import stats from './pages/stats.js';
+import sign from './pages/sign.js';
 
 // Navigation order. Each page: id, title key, visible(me), render(ctx).
-const PAGES = [home, orgs, users, apikeys, applications, seals, status, verify, audit, password];
+const PAGES = [home, orgs, users, apikeys, applications, seals, stats, sign, status, verify, audit, password];
 const ALL = [login, ...PAGES];
 
 const state = { me: null };
@@ -119,7 +121,19 @@ async function start() {
     render();
   });
   document.getElementById('logout').addEventListener('click', logout);
-  window.addEventListener('hashchange', render);
+  // phone-sized screens: the menu folds behind a toggle button
+  const toggle = document.getElementById('menu-toggle');
+  const fold = () => {
+    document.querySelector('header.top').classList.remove('nav-open');
+    if (toggle) toggle.setAttribute('aria-expanded', 'false');
+  };
+  if (toggle) toggle.addEventListener('click', () => {
+    const open = document.querySelector('header.top').classList.toggle('nav-open');
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+  // choosing a page folds the menu, the current page too
+  document.getElementById('nav').addEventListener('click', (ev) => { if (ev.target.closest('a')) fold(); });
+  window.addEventListener('hashchange', () => { fold(); render(); });
   try {
     await loadRoutes();
     await refreshMe();

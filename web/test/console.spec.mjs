@@ -4,13 +4,16 @@
 // password, changes it, switches the language, registers an organisation,
 // creates users and an API key, checks each role's menus, runs a seal
 // through 申领 → 审核 → 制章 → 挂失, has the applicant verify documents
-// (验章), has the audit admin filter the audit log and download it as CSV,
-// and looks up the seal's status. Screenshots of
+// (验章), signs documents on the signing page (签章: drag the proposed seal
+// with the mouse and the keyboard, the reviewer approves or rejects, the
+// signed download verifies, and the places dragged to make the next
+// proposal for the same template), has the audit admin filter the audit
+// log and download it as CSV, and looks up the seal's status. Screenshots of
 // every page go to the test's temporary directory (kept when a step fails
 // or ESEAL_KEEP is set).
 // Usage: ESEAL_BIN=path/to/eseal node console.spec.mjs
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -83,10 +86,30 @@ const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].s
 const ADMIN_PW = 'Console-Admin-Pass-1';
 const USER_PW = 'Console-User-Pass-2';
 const ORG = '91110108MA01AB2C3D';
+// documents of one template with the places its organisation stamped them
+const PLACE_CASE = join(process.env.ESEAL_SHARED || '/nonexistent', 'placement/dev/002');
+let signedAudit = false;
 // a one-page PDF without text or signatures
 const BLANK_PDF = 'JVBERi0xLjcKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA1OTUgODQyXSA+PgplbmRvYmoKeHJlZgowIDQKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDA5IDAwMDAwIG4gCjAwMDAwMDAwNTggMDAwMDAgbiAKMDAwMDAwMDExNSAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDQgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjE4NgolJUVPRgo=';
 
 try {
+  await expect('both languages have the same keys', async () => {
+    const keys = (l) => Object.keys(JSON.parse(readFileSync(new URL(`../i18n/${l}.json`, import.meta.url), 'utf8'))).sort();
+    const zh = keys('zh'), en = keys('en');
+    const diff = [...zh.filter((k) => !en.includes(k)), ...en.filter((k) => !zh.includes(k))];
+    return diff.length === 0 || (console.log('  only in one language:', diff), false);
+  });
+  // pdf.js, vendored by the build when npm could fetch it
+  const pdfjs = await fetch(new URL('vendor/pdfjs/pdf.min.mjs', srv.url));
+  const havePdfjs = pdfjs.status === 200;
+  if (havePdfjs) {
+    await expect('vendored pdf.js served as JavaScript', async () => /javascript/.test(pdfjs.headers.get('content-type')));
+    await expect('nothing outside the vendor directory', async () =>
+      (await fetch(new URL('vendor/package.json', srv.url))).status === 404 &&
+      (await fetch(new URL('vendor/pdfjs%2f..%2f..%2findex.html', srv.url))).status === 404);
+  } else {
+    console.log('pdf.js not vendored in this build (no npm?): PDF previews are blank pages');
+  }
   await page.goto(srv.url);
   await expect('login page first', async () => { await ready('login'); });
   await expect('page is Chinese by default', async () => (await page.textContent('h1')) === '登录');
@@ -118,7 +141,7 @@ try {
   await expect('password changed: home', async () => { await ready('home'); });
   await expect('system admin menus', async () => {
     const ids = await navIds();
-    return same(ids, ['home', 'orgs', 'users', 'api-keys', 'applications', 'seals', 'status', 'password']) || (console.log('  nav:', ids), false);
+    return same(ids, ['home', 'orgs', 'users', 'api-keys', 'applications', 'seals', 'stats', 'status', 'password']) || (console.log('  nav:', ids), false);
   });
   await snap('home-admin');
 
@@ -194,11 +217,11 @@ try {
 
   // role-aware menus
   const menus = {
-    biz: ['home', 'users', 'api-keys', 'applications', 'seals', 'status', 'password'],
-    rev: ['home', 'applications', 'seals', 'status', 'password'],
-    keeper: ['home', 'applications', 'seals', 'status', 'password'],
+    biz: ['home', 'users', 'api-keys', 'applications', 'seals', 'stats', 'status', 'password'],
+    rev: ['home', 'applications', 'seals', 'stats', 'sign', 'status', 'password'],
+    keeper: ['home', 'applications', 'seals', 'stats', 'status', 'password'],
     auditor: ['home', 'status', 'audit', 'password'],
-    app: ['home', 'applications', 'seals', 'status', 'verify', 'password'],
+    app: ['home', 'applications', 'seals', 'stats', 'sign', 'status', 'verify', 'password'],
   };
   for (const [name, want] of Object.entries(menus)) {
     await signIn(name, USER_PW);
@@ -276,6 +299,198 @@ try {
   await snap('seals');
   await logout();
 
+  // 签章: the applicant signs documents of one template (the habit cases of
+  // the placement benchmark), dragging the seal with the mouse; where it
+  // went becomes history, so the third document's proposal follows it
+  if (existsSync(join(PLACE_CASE, 'case.json'))) {
+    const kase = JSON.parse(readFileSync(join(PLACE_CASE, 'case.json'), 'utf8'));
+    const [h1, h2] = kase.history;
+    await signIn('app', USER_PW);
+    await go('sign');
+    await expect('signing page: the seal to choose shows its picture', async () => {
+      await page.waitForFunction(() => {
+        const e = document.querySelector('.seal-choice .seal-pic');
+        return e && (e.tagName === 'IMG' ? e.complete && e.naturalWidth > 0 : e.width > 0);
+      });
+      return (await page.$$('.seal-choice')).length === 1;
+    });
+    await page.click('#lang');
+    await expect('signing page in English after the switch', async () => {
+      await ready('sign');
+      return ((await page.textContent('h1')) === 'Sign' && (await page.textContent('.seal-choices legend')) === 'Choose a seal') ||
+        (console.log('  ', await page.textContent('h1')), false);
+    });
+    await snap('sign-en');
+    await page.click('#lang');
+    await ready('sign');
+    const upload = async (file) => {
+      await page.$eval('.sign-form', (f) => { delete f.dataset.ready; });
+      await page.setInputFiles('.sign-form input[name=file]', file);
+      await page.waitForSelector('.sign-form[data-ready] .seal-drag');
+    };
+    const sealAt = () => page.$eval('.seal-drag', (e) => ({ page: Number(e.dataset.page), x: Number(e.dataset.x), y: Number(e.dataset.y) }));
+    const near = (a, b, mm) => a.page === b.page && Math.hypot(a.x - b.x, a.y - b.y) <= mm;
+    // drags the seal with the mouse so that its centre lands on `at` (mm)
+    const dragSeal = async (at) => {
+      const pg = await page.$(`.doc-page[data-page="${at.page}"]`);
+      await pg.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      const b = await pg.boundingBox();
+      const w = Number(await pg.getAttribute('data-width-mm')), hmm = Number(await pg.getAttribute('data-height-mm'));
+      const s = await (await page.$('.seal-drag')).boundingBox();
+      await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b.x + (at.x * b.width) / w, b.y + (at.y * b.height) / hmm, { steps: 12 });
+      await page.mouse.up();
+    };
+    const submitSign = async () => {
+      await page.$$eval('.sign-form .sent', (els) => els.forEach((e) => e.remove()));
+      await page.click('.sign-form button[type=submit]');
+      await page.waitForSelector('.sign-form .sent, .sign-form .msg .alert.error');
+      return page.$eval('.sign-form .sent', (e) => ({ id: e.dataset.id, status: e.dataset.status, fb: !!e.querySelector('.feedback-ok') }));
+    };
+
+    await upload(join(PLACE_CASE, h1.document));
+    if (havePdfjs) {
+      await expect('PDF pages drawn by pdf.js', async () =>
+        (await page.$('.doc-pages[data-kind=pdf] .doc-page canvas')) !== null && (await page.$('.preview-blank')) === null);
+    }
+    const before = await sealAt();
+    await dragSeal(h1.placements[0]);
+    await expect('mouse drag moves the seal where it is dropped', async () => {
+      const now = await sealAt();
+      return near(now, h1.placements[0], 1) || (console.log('  before', before, 'now', now, 'want', h1.placements[0]), false);
+    });
+    await page.focus('.seal-drag');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    const moved = await sealAt();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowUp');
+    await expect('arrow keys move the focused seal (1 mm, Shift 10 mm)', async () => {
+      const back = await sealAt();
+      return (Math.abs(moved.x - h1.placements[0].x - 1) < 1.1 && Math.abs(moved.y - h1.placements[0].y - 10) < 1.1 && near(back, h1.placements[0], 1)) ||
+        (console.log('  moved', moved, 'back', back), false);
+    });
+    await snap('sign-dragged');
+    const req1 = await submitSign();
+    await expect('sign request pending approval, placement saved as history', async () => req1.status === 'pending' && req1.fb);
+    await snap('sign-sent');
+
+    await upload(join(PLACE_CASE, h2.document));
+    await dragSeal(h2.placements[0]);
+    const req2 = await submitSign();
+    await expect('second document of the template sent', async () => req2.status === 'pending' && req2.fb);
+
+    await upload(join(PLACE_CASE, 'doc.pdf'));
+    await expect('a moved proposal is recorded as history and changes the next proposal for the same template', async () => {
+      const at = await sealAt(), want = kase.expected.placements[0];
+      const said = await page.textContent('.place-answer');
+      return (near(at, want, 3) && /历史/.test(said)) || (console.log('  proposal', at, 'want', want, said), false);
+    });
+    await snap('sign-learned');
+
+    // an OFD, with the keyboard only: Tab to the seal, arrows, Enter to send
+    const ofd = join(process.env.ESEAL_SHARED, 'fixtures/ofd/keyword2-unsigned-2pages.ofd');
+    let req3 = null;
+    if (existsSync(ofd)) {
+      await upload(ofd);
+      const render = !!(await (await fetch(new URL('api/v1/openapi.json', srv.url))).json()).paths['/api/v1/render'];
+      await expect(render ? 'OFD pages drawn by POST /api/v1/render' : 'OFD shown as a blank page (no render route)', async () => {
+        const imgs = await page.$$eval('.doc-pages[data-kind=ofd] .doc-page img.doc-img', (is) => is.filter((i) => i.complete && i.naturalWidth > 0).length);
+        const pages = (await page.$$('.doc-pages[data-kind=ofd] .doc-page')).length;
+        return (render ? imgs === 2 && pages === 2 : pages >= 1) || (console.log('  pages', pages, 'images', imgs), false);
+      });
+      await page.check('.sign-form input[name=mode][value=perforation]');
+      await expect('cross-page seal shown as one slice on the edge of each page', async () =>
+        (await page.$$('.doc-page .perf-mark')).length === 2 && !(await page.isVisible('.seal-drag')));
+      await snap('sign-perforation');
+      await page.check('.sign-form input[name=mode][value=at]');
+      const start = await sealAt();
+      await page.focus('.sign-form input[name=mode][value=at]');
+      await page.keyboard.press('Tab');
+      await expect('Tab reaches the movable seal', async () => page.$eval('.seal-drag', (e) => e === document.activeElement));
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Shift+ArrowLeft');
+      const end = await sealAt();
+      await expect('keyboard moved the seal 10 mm left and 5 mm down', async () =>
+        (Math.abs(start.x - 10 - end.x) < 0.2 && Math.abs(start.y + 5 - end.y) < 0.2) || (console.log('  ', start, end), false));
+      await snap('sign-ofd');
+      await page.focus('.sign-form button[type=submit]');
+      await page.$$eval('.sign-form .sent', (els) => els.forEach((e) => e.remove()));
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.sign-form .sent, .sign-form .msg .alert.error');
+      req3 = await page.$eval('.sign-form .sent', (e) => ({ id: e.dataset.id, status: e.dataset.status }));
+      await expect('OFD sign request sent from the keyboard', async () => req3.status === 'pending');
+    }
+    await page.check('.sign-form input[name=mode][value=keyword]');
+    await expect('keyword and cross-page options', async () => (await page.isVisible('.sign-form input[name=keyword]')) &&
+      !(await page.isVisible('.seal-drag')) && (await page.check('.sign-form input[name=mode][value=perforation]'), await page.isVisible('.sign-form select[name=side]')));
+    await logout();
+
+    // the reviewer approves the first request and rejects the second
+    await signIn('rev', USER_PW);
+    await go('sign');
+    await expect('reviewer: the requests in the approval queue, no signing form', async () =>
+      (await page.$$('.sign-queue tbody tr')).length === (req3 ? 3 : 2) && (await page.$('.sign-form')) === null);
+    await snap('sign-queue');
+    await page.click(`.sign-queue tr:has(td[data-key=id]:text-is("${req1.id}")) .act-view`);
+    await expect('reviewer sees the request with its document digest', async () => {
+      await page.waitForSelector('dialog[open] td[data-key=sm3] code');
+      return /^[0-9a-f]{64}$/.test(await page.textContent('dialog[open] td[data-key=sm3] code'));
+    });
+    await page.click('dialog[open] button.cancel');
+    const row = (id) => `.sign-queue tr:has(td[data-key=id]:text-is("${id}"))`;
+    await page.click(`${row(req1.id)} .act-approve`);
+    await page.fill('dialog textarea[name=reason]', '用途属实');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector(`.sign-list tr:has(td[data-key=id]:text-is("${req1.id}")) .state-signed`);
+    await page.click(`${row(req2.id)} .act-reject`);
+    await page.fill('dialog textarea[name=reason]', '材料不全');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector(`.sign-list tr:has(td[data-key=id]:text-is("${req2.id}")) .state-rejected`);
+    if (req3) {
+      await page.click(`${row(req3.id)} .act-approve`);
+      await page.click('dialog button[type=submit]');
+      await expect('OFD request approved: signed', async () => {
+        await page.waitForSelector(`.sign-list tr:has(td[data-key=id]:text-is("${req3.id}")) .state-signed`);
+      });
+    }
+    await expect('reviewer approved (signed) and rejected', async () => (await page.$$('.sign-queue tbody tr')).length === 0);
+    await snap('sign-reviewed');
+    await logout();
+
+    // the applicant downloads the signed document and verifies it
+    await signIn('app', USER_PW);
+    await go('sign');
+    const signedPdf = join(T, 'signed.pdf');
+    await expect('signed document downloaded', async () => {
+      const [dl] = await Promise.all([page.waitForEvent('download'),
+        page.click(`.sign-list tr:has(td[data-key=id]:text-is("${req1.id}")) .act-download`)]);
+      await dl.saveAs(signedPdf);
+      return readFileSync(signedPdf).subarray(0, 5).toString() === '%PDF-';
+    });
+    await go('verify');
+    await page.setInputFiles('.verify-form input[name=file]', signedPdf);
+    await page.click('.verify-form button[type=submit]');
+    await expect('verify: the signed document passes (green)', async () => {
+      await page.waitForSelector('.verify-result .verify-overall .indication');
+      const cls = await page.getAttribute('.verify-result .verify-overall .indication', 'class');
+      const color = await page.$eval('.verify-result .verify-overall .indication', (e) => getComputedStyle(e).color);
+      return (/TOTAL-PASSED/.test(cls) && color === 'rgb(30, 123, 52)') || (console.log('  ', cls, color), false);
+    });
+    await expect('the seal was stamped where it was dragged (verify report, within 1 mm)', async () => {
+      const m = (await page.textContent('.verify-summary')).match(/x=([\d.]+)mm y=([\d.]+)mm ([\d.]+)x([\d.]+)mm/);
+      const want = h1.placements[0];
+      return (m && Math.hypot(Number(m[1]) + Number(m[3]) / 2 - want.x, Number(m[2]) + Number(m[4]) / 2 - want.y) <= 1) ||
+        (console.log('  widget', m && m[0], 'want centre', want), false);
+    });
+    await snap('verify-signed');
+    await logout();
+    signedAudit = true;
+  } else {
+    console.log('skip signing steps: no placement cases under ESEAL_SHARED');
+  }
+
   // 挂失: the seal keeper reports the seal lost
   await signIn('keeper', USER_PW);
   await go('seals');
@@ -298,6 +513,13 @@ try {
     return (actions.includes('seal.apply') && actions.includes('seal.report_loss') && Number(size) === actions.length &&
       /^[0-9a-f]{64}$/.test(await page.textContent('.audit-head dd[data-key=root_hash]'))) || (console.log('  actions:', actions, size), false);
   });
+  if (signedAudit) {
+    await expect('auditor sees every signing step in the audit log', async () => {
+      const actions = await page.$$eval('.audit-list td[data-key=action]', (tds) => tds.map((td) => td.textContent));
+      const want = ['sign.request', 'sign.document', 'sign.reject', 'place.feedback'];
+      return want.every((a) => actions.includes(a)) || (console.log('  actions:', [...new Set(actions)]), false);
+    });
+  }
   await page.fill('.audit-form input[name=action]', 'seal.apply');
   await page.click('.audit-form button[type=submit]');
   await expect('audit filtered by action', async () => {
@@ -313,6 +535,12 @@ try {
     const csv = (await import('node:fs')).readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
     return (dl.suggestedFilename() === 'audit.csv' && /^seq,/.test(csv[0]) && csv.length === 2 && csv[1].includes('seal.apply')) ||
       (console.log('  csv:', csv), false);
+  });
+  await expect('auditor has no signing or changing controls', async () => {
+    await page.evaluate(() => { location.hash = '#/sign'; });
+    await ready('home');
+    const buttons = await page.$$('.sign-form, .act-approve, .act-reject, .act-loss, .act-make, .act-cancel');
+    return buttons.length === 0 && !(await navIds()).includes('sign');
   });
   await logout();
   }

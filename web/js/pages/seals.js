@@ -1,4 +1,5 @@
-// seals.js - the organisation's seals with their lifecycle actions: 挂失,
+// seals.js - the organisation's seals, each with a thumbnail of its
+// picture, and their lifecycle actions: 挂失,
 // 解挂, 注销 (with a reason), 续期/更换/变更 (through a new application),
 // download and the event history. Buttons follow the seal's state and the
 // user's permissions; the server checks both again.
@@ -25,6 +26,9 @@ export default {
       try {
         const { seals } = await api('GET', `/seals${sel.value ? `?status=${sel.value}` : ''}`);
         show(listArea, table([
+          { key: 'picture', label: t('field.picture'), fmt: (v, r) => h('img', { class: 'seal-thumb', src: `api/v1/seals/${encodeURIComponent(r.esid)}/picture`,
+            alt: t('seal.picture_alt', { name: r.name, esid: r.esid }), width: 56, height: 56, loading: 'lazy',
+            onerror: (ev) => { ev.target.replaceWith(h('span', { class: 'no-thumb' }, t('seal.no_picture'))); } }) },
           { key: 'esid', label: t('field.esid'), fmt: (v) => h('code', {}, v) },
           { key: 'name', label: t('field.seal_name') },
           { key: 'type', label: t('field.type'), fmt: (v) => t(`sealtype.${v}`) },
