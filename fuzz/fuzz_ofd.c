@@ -11,14 +11,6 @@
 #include "eseal/ofd.h"
 #include "eseal/render.h"
 
-/* fontconfig (behind cairo's font lookup) keeps its configuration in
- * blocks the leak checker cannot trace; once per process, not per input. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	eseal_ofd *d;

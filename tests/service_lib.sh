@@ -8,6 +8,25 @@
 ORG=${ORG:-91330106MA2B3C4D5E}
 ORG_NAME=${ORG_NAME:-示例科技有限公司}
 
+# svc_test NAME TOOL...: the frame of a service test: skips (77) when a
+# tool is missing, makes the scratch directory T, stops the service and
+# drops its database on exit, and counts checks (ok, bad, check; the last
+# answer is shown with a failure).
+svc_test() {
+  local name=$1 t
+  shift
+  for t in "$@"; do
+    command -v "$t" > /dev/null || { echo "$name: $t missing; skipping"; echo "0 passed, 0 failed"; exit 77; }
+  done
+  T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-$name.XXXXXX")
+  PID=""
+  trap 'svc_stop; svc_cleanup; rm -rf "$T"' EXIT
+  pass=0 fail=0
+}
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -s "$T/out" ] && echo "  last answer: $(head -c 300 "$T/out")"; return 0; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
 # svc_port: a free loopback port in PORT and URL
 svc_port() {
   PORT=$((20000 + RANDOM % 20000))

@@ -16,25 +16,6 @@
 #include "eseal/text.h"
 #include "harness.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RENDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(RENDER_ASAN)
-/* fontconfig (behind cairo's font lookup) keeps its configuration in
- * blocks the leak checker cannot trace; once per process, not per page. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
 
 typedef struct {
 	uint8_t *px;

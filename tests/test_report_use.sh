@@ -10,22 +10,8 @@
 # ESEAL_TEST_DB=pg runs the service on PostgreSQL (tests/test_service_pg.sh).
 set -u
 E=${ESEAL_BIN:?ESEAL_BIN}
-for t in curl jq openssl python3 unzip; do
-  command -v $t > /dev/null || { echo "test_report_use: $t missing; skipping"; exit 77; }
-done
 . "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-reportuse.XXXXXX")
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
-  svc_cleanup
-  rm -rf "$T"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+svc_test test_report_use curl jq openssl python3 unzip
 unset ESEAL_PASS ESEAL_USE_JOURNAL
 
 "$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; echo "0 passed, 1 failed"; exit 1; }

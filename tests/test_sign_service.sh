@@ -9,22 +9,8 @@
 # ESEAL_TEST_DB=pg runs the service on PostgreSQL (tests/test_service_pg.sh).
 set -u
 E=${ESEAL_BIN:?ESEAL_BIN}
-for t in curl jq openssl; do
-  command -v $t > /dev/null || { echo "test_sign_service: $t missing; skipping"; exit 77; }
-done
 . "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-signsvc.XXXXXX")
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
-  svc_cleanup
-  rm -rf "$T"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; echo "  last answer: $(head -c 300 "$T/out" 2> /dev/null)"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+svc_test test_sign_service curl jq openssl
 
 "$E" demo --out "$T/demo" > /dev/null 2>&1 || { echo "eseal demo failed"; exit 1; }
 [ -f "$T/demo/sample.pdf" ] && [ -f "$T/demo/sample.ofd" ] || { echo "no sample documents"; exit 1; }

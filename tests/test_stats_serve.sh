@@ -11,22 +11,8 @@
 # (tests/test_service_pg.sh).
 set -u
 E=${ESEAL_BIN:?ESEAL_BIN}
-for t in curl jq openssl python3; do
-  command -v $t > /dev/null || { echo "test_stats_serve: $t missing; skipping"; echo "0 passed, 0 failed"; exit 77; }
-done
 . "${ESEAL_SRC:-$(dirname "$0")/..}/tests/service_lib.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/eseal-stats.XXXXXX")
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2> /dev/null && wait "$PID" 2> /dev/null
-  svc_cleanup
-  rm -rf "$T"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; echo "  last answer: $(head -c 300 "$T/out" 2> /dev/null)"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+svc_test test_stats_serve curl jq openssl python3
 sm3() { openssl dgst -sm3 -r "$1" | cut -d' ' -f1; }
 
 # scan.png: tinted paper, grey print and a red ring with a star; blank.png: paper only

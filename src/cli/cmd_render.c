@@ -17,25 +17,6 @@
 #include "eseal/ofd.h"
 #include "eseal/render.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RENDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(RENDER_ASAN)
-/* fontconfig (behind cairo's font lookup) keeps its configuration in
- * blocks the leak checker cannot trace; once per process, not per page. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
 
 int cmd_render(int argc, char **argv)
 {

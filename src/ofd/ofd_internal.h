@@ -129,4 +129,7 @@ int ofd_pathobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy);
 int ofd_num(const char **s, double *v);
 int ofd_box(const char *s, eseal_box *b);
 
+/* UTF-8 (as libxml2 hands it out) to at most max code points (textobj.c). */
+size_t ofd_utf8_decode(const char *s, uint32_t *out, size_t max);
+
 #endif

@@ -419,23 +419,6 @@ static size_t deltas(const char *s, double *out, size_t max)
 	return n;
 }
 
-static size_t utf8_decode(const char *s, uint32_t *out, size_t max)
-{
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = 0;
-	while (*p && n < max) {
-		uint32_t c = *p;
-		int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-		if (extra)
-			c &= 0x3F >> extra;
-		p++;
-		for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++, p++)
-			c = c << 6 | (*p & 0x3F);
-		out[n++] = c;
-	}
-	return n;
-}
-
 static int draw_text(rctx *c, xmlNodePtr obj)
 {
 	cairo_t *cr = c->cr;
@@ -505,7 +488,7 @@ static int draw_text(rctx *c, xmlNodePtr obj)
 			cairo_pattern_destroy(shade);
 			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
 		}
-		size_t n = utf8_decode(text, cps, cap);
+		size_t n = ofd_utf8_decode(text, cps, cap);
 		free(text);
 		/* A missing X or Y repeats the previous TextCode's value. */
 		attr_num(tc, "X", &lx);

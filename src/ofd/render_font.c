@@ -17,6 +17,28 @@
 
 #include "ofd/render_internal.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RENDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(RENDER_ASAN)
+/* fontconfig (behind cairo's font lookup) keeps its configuration in
+ * blocks the leak checker cannot trace, once per process: every program
+ * that renders (the command, tests, fuzz targets) gets this suppression
+ * with the renderer. Sanitizer builds only. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+#endif
+
 #define MAX_FONTS 256
 #define MAX_FONT_FILE ((size_t)32 << 20)
 

@@ -46,17 +46,17 @@ typedef enum { OFD_DG_SM3 = 1, OFD_DG_SHA256, OFD_DG_SHA1, OFD_DG_MD5 } ofd_dige
 /* Algorithm of a CheckMethod (NULL => SM3); 0 when unknown. */
 ofd_digest_alg ofd_digest_alg_of(const char *check_method);
 size_t ofd_digest_len(ofd_digest_alg a);
-/* Streams an entry's uncompressed bytes through the digest (bounded memory). */
-/* Digests of n entries into out[i]; large sets are read on two threads.
- * rcs[i] (optional) gets each entry's result; the return value is the
- * first failure, with its message. */
+/* A running digest of one of those algorithms (digest.c). */
+typedef struct ofd_digest ofd_digest;
+int ofd_digest_new(ofd_digest **g, ofd_digest_alg a);
+void ofd_digest_update(ofd_digest *g, const uint8_t *p, size_t n);
+void ofd_digest_final(ofd_digest *g, uint8_t out[64]);
+void ofd_digest_free(ofd_digest *g);
+/* Digests of n entries' uncompressed bytes into out[i], CRC and sizes
+ * checked; large sets are read on two threads. rcs[i] (optional) gets each
+ * entry's result; the return value is the first failure, with its message. */
 int ofd_digest_entries(const eseal_ofd *d, const eseal_ofd_entry *const *es, size_t n, ofd_digest_alg a,
 		       uint8_t (*out)[64], int *rcs);
-/* A second read-only libzip handle on d's archive (NULL when none can be
- * had), for another thread: libzip handles are not thread-safe. */
-void *ofd_zip_second(const eseal_ofd *d);
-int ofd_digest_entry(const eseal_ofd *d, const eseal_ofd_entry *e, ofd_digest_alg a,
-		     uint8_t out[64]);
 
 /* Turns placements into StampAnnots for a seal of w x h mm. */
 int ofd_place(eseal_ofd *d, const eseal_placement *p, size_t n, double w, double h,

@@ -18,6 +18,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ofd/ofd_internal.h"
@@ -69,12 +70,13 @@ static int wide(uint32_t c)
 	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-/* Decodes UTF-8 (libxml2 hands out valid UTF-8) into code points. */
-static size_t utf8_decode(const char *s, uint32_t *out)
+/* Decodes UTF-8 (libxml2 hands out valid UTF-8) into at most max code
+ * points. */
+size_t ofd_utf8_decode(const char *s, uint32_t *out, size_t max)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = 0;
-	while (*p) {
+	while (*p && n < max) {
 		uint32_t c = *p;
 		int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
 		if (extra)
@@ -144,7 +146,7 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 			free(dy);
 			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
 		}
-		size_t n = utf8_decode(text, cps);
+		size_t n = ofd_utf8_decode(text, cps, SIZE_MAX);
 		free(text);
 		/* A missing X or Y repeats the previous TextCode's value
 		 * (GB/T 33190 §11.3), not the place where it ended. */

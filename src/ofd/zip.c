@@ -692,30 +692,6 @@ int eseal_ofd_read_raw(const eseal_ofd *d, const char *path, eseal_buf *out)
 
 void *eseal_ofd_zip(const eseal_ofd *d) { return d->za; }
 
-void *ofd_zip_second(const eseal_ofd *d)
-{
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = NULL;
-	if (d->mem) {
-		src = zip_source_buffer_create(d->mem + d->zip_start, d->zip_len, 0, &ze);
-	} else {
-		/* a new open file description of the checked file (not the path,
-		 * which may name another file by now), with its own offset */
-		char p[64];
-		snprintf(p, sizeof p, "/proc/self/fd/%d", fileno(d->fp));
-		FILE *fp = fopen(p, "rb");
-		src = fp ? zip_source_filep_create(fp, d->zip_start, (zip_int64_t)d->zip_len, &ze) : NULL;
-		if (fp && !src)
-			fclose(fp);
-	}
-	zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-	if (src && !za)
-		zip_source_free(src);
-	zip_error_fini(&ze);
-	return za;
-}
-
 size_t eseal_ofd_anomaly_count(const eseal_ofd *d) { return d->nanomalies; }
 
 const char *eseal_ofd_anomaly(const eseal_ofd *d, size_t i)

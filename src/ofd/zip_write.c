@@ -1,8 +1,10 @@
 /*
- * zip_write.c - the package writer. Unchanged entries are copied byte for
- * byte from the open package in large pieces (no inflate/deflate), and when
- * the signer needs their digests they are taken during that same copy, on
- * two threads for large packages: signing a 200 MB OFD reads it once.
+ * zip_write.c - the package writer, and the reader of entry digests.
+ * Unchanged entries are copied byte for byte from the open package in large
+ * pieces (no inflate/deflate), and when the signer needs their digests they
+ * are taken during that same copy, on two threads for large packages:
+ * signing a 200 MB OFD reads it once. Verification takes digests the same
+ * way without writing.
  * Changed and new files are deflated. Everything goes to a temporary file
  * next to the target, made durable and renamed at the end: this file must
  * never leave a half-written package behind, and never hands out a digest
@@ -180,9 +182,10 @@ static zw_entry *new_entry(ofd_zw *w)
 
 typedef struct {
 	const eseal_ofd *d;
-	int fd;
+	int fd;                  /* < 0: digest only */
 	const eseal_ofd_entry *const *src;
-	const zw_entry *dst;
+	const zw_entry *dst;     /* NULL when digesting only */
+	ofd_digest_alg a;
 	uint8_t (*dg)[64];       /* NULL: copy only */
 	int *rcs;
 	size_t n, next;
@@ -191,28 +194,30 @@ typedef struct {
 
 /* Feeds uncompressed bytes to the digest and the CRC. */
 typedef struct {
-	eseal_sm3_ctx *sm3;
+	ofd_digest *dg;
 	uint32_t crc;
 	uint64_t total;
 } sink;
 
 static void sink_put(sink *s, const uint8_t *p, size_t n)
 {
-	eseal_sm3_update(s->sm3, p, n);
+	ofd_digest_update(s->dg, p, n);
 	s->crc = (uint32_t)crc32_z(s->crc, p, n);
 	s->total += n;
 }
 
 /* Copies one entry (its local header written fresh, its data as stored)
- * and, when dg is given, digests its uncompressed bytes on the way. */
-static int copy_one(const eseal_ofd *d, int fd, const eseal_ofd_entry *e, const zw_entry *z, uint8_t *dg)
+ * and, when dg is given, digests its uncompressed bytes with a on the way.
+ * fd < 0: digests only, writes nothing. */
+static int copy_one(const eseal_ofd *d, int fd, const eseal_ofd_entry *e, const zw_entry *z, ofd_digest_alg a,
+		    uint8_t *dg)
 {
 	const ofd_zraw *raw = &d->raw[e - eseal_ofd_entry_at(d, 0)];
 	uint8_t hdr[30 + 65536 + 20];
-	int rc = pwrite_all(fd, hdr, local_header(hdr, z), z->off);
+	int rc = fd < 0 ? 0 : pwrite_all(fd, hdr, local_header(hdr, z), z->off);
 	if (rc)
 		return rc;
-	uint64_t src = raw->data_off, dst = z->off + local_len(z), left = e->csize;
+	uint64_t src = raw->data_off, dst = fd < 0 ? 0 : z->off + local_len(z), left = e->csize;
 	if (!dg && !d->mem) {
 		/* nothing to look at: let the kernel move the bytes */
 		loff_t in = (loff_t)src, o = (loff_t)dst;
@@ -229,13 +234,17 @@ static int copy_one(const eseal_ofd *d, int fd, const eseal_ofd_entry *e, const 
 	}
 	uint8_t *buf = malloc(CHUNK), *out = NULL;
 	sink s = { NULL, 0, 0 };
+	if (!dg && fd < 0) {
+		free(buf);
+		return 0;
+	}
 	z_stream zs;
 	int inflating = 0;
 	memset(&zs, 0, sizeof zs);
 	if (!buf)
 		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
 	if (dg) {
-		rc = eseal_sm3_new(&s.sm3);
+		rc = ofd_digest_new(&s.dg, a);
 		s.crc = (uint32_t)crc32_z(0, NULL, 0);
 		if (!rc && e->method == 8) {
 			if (!(out = malloc(CHUNK)) || inflateInit2(&zs, -15) != Z_OK)
@@ -249,7 +258,7 @@ static int copy_one(const eseal_ofd *d, int fd, const eseal_ofd_entry *e, const 
 	int ended = 0;
 	while (!rc && left > 0) {
 		size_t k = left > CHUNK ? CHUNK : (size_t)left;
-		if ((rc = src_read(d, src, buf, k)) || (rc = pwrite_all(fd, buf, k, dst)))
+		if ((rc = src_read(d, src, buf, k)) || (fd >= 0 && (rc = pwrite_all(fd, buf, k, dst))))
 			break;
 		src += k;
 		dst += k;
@@ -282,11 +291,11 @@ static int copy_one(const eseal_ofd *d, int fd, const eseal_ofd_entry *e, const 
 		else if (s.crc != e->crc)
 			rc = eseal_error_set(ESEAL_EFORMAT, "%s: CRC-32 mismatch", e->path);
 		else
-			eseal_sm3_final(s.sm3, dg);
+			ofd_digest_final(s.dg, dg);
 	}
 	if (inflating)
 		inflateEnd(&zs);
-	eseal_sm3_free(s.sm3);
+	ofd_digest_free(s.dg);
 	free(buf);
 	free(out);
 	return rc;
@@ -300,7 +309,7 @@ static void run_copy(copy_job *j)
 		pthread_mutex_unlock(&j->mu);
 		if (i >= j->n)
 			return;
-		j->rcs[i] = copy_one(j->d, j->fd, j->src[i], &j->dst[i], j->dg ? j->dg[i] : NULL);
+		j->rcs[i] = copy_one(j->d, j->fd, j->src[i], j->dst ? &j->dst[i] : NULL, j->a, j->dg ? j->dg[i] : NULL);
 	}
 }
 
@@ -308,6 +317,30 @@ static void *copy_worker(void *arg)
 {
 	run_copy(arg);
 	return NULL;
+}
+
+/* Runs j on this thread and, for megabytes with a core free, a second
+ * one; the first failure is returned with its message (j->rcs, when given,
+ * gets every entry's result). */
+static int run_jobs(copy_job *j, uint64_t total)
+{
+	int *own = NULL;
+	if (!j->rcs && !(j->rcs = own = calloc(j->n ? j->n : 1, sizeof *own)))
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	pthread_t t;
+	int two = j->n > 1 && total >= (8u << 20) && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+		  pthread_create(&t, NULL, copy_worker, j) == 0;
+	run_copy(j);
+	if (two)
+		pthread_join(t, NULL);
+	pthread_mutex_destroy(&j->mu);
+	int rc = 0;
+	for (size_t i = 0; i < j->n && !rc; i++)
+		if (j->rcs[i]) /* again here, so that the message is this thread's */
+			rc = j->rcs[i] = copy_one(j->d, j->fd, j->src[i], j->dst ? &j->dst[i] : NULL, j->a,
+						  j->dg ? j->dg[i] : NULL);
+	free(own);
+	return rc;
 }
 
 int ofd_zw_copy(ofd_zw *w, const eseal_ofd *d, const eseal_ofd_entry *const *es, size_t n, uint8_t (*dg)[64])
@@ -338,23 +371,18 @@ int ofd_zw_copy(ofd_zw *w, const eseal_ofd *d, const eseal_ofd_entry *const *es,
 		if (idx < w->ncopied)
 			w->copied[idx] = 1;
 	}
-	int *rcs = calloc(n ? n : 1, sizeof *rcs);
-	if (!rcs)
-		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
-	copy_job j = { d, w->fd, es, w->es + first, dg, rcs, n, 0, PTHREAD_MUTEX_INITIALIZER };
-	pthread_t t;
-	int two = n > 1 && total >= (8u << 20) && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-		  pthread_create(&t, NULL, copy_worker, &j) == 0;
-	run_copy(&j);
-	if (two)
-		pthread_join(t, NULL);
-	pthread_mutex_destroy(&j.mu);
-	int rc = 0;
-	for (size_t i = 0; i < n && !rc; i++)
-		if (rcs[i]) /* again here, so that the message is this thread's */
-			rc = copy_one(d, w->fd, es[i], &w->es[first + i], dg ? dg[i] : NULL);
-	free(rcs);
-	return rc;
+	copy_job j = { d, w->fd, es, w->es + first, OFD_DG_SM3, dg, NULL, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	return run_jobs(&j, total);
+}
+
+int ofd_digest_entries(const eseal_ofd *d, const eseal_ofd_entry *const *es, size_t n, ofd_digest_alg a,
+		       uint8_t (*out)[64], int *rcs)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += es[i]->csize;
+	copy_job j = { d, -1, es, NULL, a, out, rcs, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	return run_jobs(&j, total);
 }
 
 /* ---- new files ---- */

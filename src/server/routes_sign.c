@@ -48,15 +48,7 @@ const srv_field srv_sign_policy_body[] = {
 };
 
 /* ---- the seal behind a request ---- */
-typedef struct sign_seal {
-	int64_t id, org_id, app_id, valid_end, uses_limit, uses_count;
-	long type;
-	char esid[32], org[SRV_ORG_MAX], org_name[256], stored[16], state[16];
-	int auto_approve;
-	eseal_buf seal_der, cert_der, key_blob;
-} sign_seal;
-
-static void sign_seal_free(sign_seal *s)
+void srv_seal_row_free(srv_seal_row *s)
 {
 	eseal_buf_free(&s->seal_der);
 	eseal_buf_free(&s->cert_der);
@@ -70,8 +62,7 @@ static void copy_text(char *out, size_t n, const char *v)
 	snprintf(out, n, "%s", v ? v : "");
 }
 
-/* Loads a seal by esid or id (esid NULL); answers 404 / 500 itself. */
-static int seal_by(srv_req *r, eseal_store *db, const char *esid, int64_t id, sign_seal *s)
+int srv_seal_row_load(srv_req *r, eseal_store *db, const char *esid, int64_t id, srv_seal_row *s)
 {
 	eseal_stmt *st = NULL;
 	memset(s, 0, sizeof *s);
@@ -120,7 +111,7 @@ static int seal_by(srv_req *r, eseal_store *db, const char *esid, int64_t id, si
 	}
 	eseal_stmt_free(st);
 	if (rc)
-		sign_seal_free(s);
+		srv_seal_row_free(s);
 	if (rc == ESEAL_ENOTFOUND)
 		srv_problem(r, 404, "not-found", "Not Found", "no such seal");
 	else if (rc)
@@ -129,7 +120,7 @@ static int seal_by(srv_req *r, eseal_store *db, const char *esid, int64_t id, si
 }
 
 /* 1 when name may use the seal: no allowed-users list, or name is on it. */
-static int user_allowed(eseal_store *db, const sign_seal *s, const char *name)
+static int user_allowed(eseal_store *db, const srv_seal_row *s, const char *name)
 {
 	eseal_stmt *st = NULL;
 	char *det = NULL;
@@ -150,7 +141,7 @@ static int user_allowed(eseal_store *db, const sign_seal *s, const char *name)
 }
 
 /* The refusals every use of a seal goes through; answers and returns -1. */
-static int seal_usable(srv_req *r, eseal_store *db, const sign_seal *s, const char *requester, int64_t uses)
+static int seal_usable(srv_req *r, eseal_store *db, const srv_seal_row *s, const char *requester, int64_t uses)
 {
 	if (!s->key_blob.len) {
 		srv_problem(r, 409, "no-server-key", "Conflict", "seal %s has no key held by the service", s->esid);
@@ -280,14 +271,14 @@ static void sm3_hex(const uint8_t *p, size_t n, char out[65])
  */
 static void execute(srv_req *r, eseal_store *db, const req_row *q)
 {
-	sign_seal s;
+	srv_seal_row s;
 	sg_signer sg;
 	sdoc *docs = NULL;
 	size_t nd = 0;
 	eseal_stmt *st = NULL;
 	eseal_making *m = r->srv->cfg.making;
 	memset(&sg, 0, sizeof sg);
-	if (seal_by(r, db, NULL, q->seal_id, &s))
+	if (srv_seal_row_load(r, db, NULL, q->seal_id, &s))
 		return;
 	int rc = eseal_store_prepare(db, &st, "SELECT n, format, options, sm3, original FROM sign_documents "
 				     "WHERE request_id = ?1 ORDER BY n");
@@ -395,7 +386,7 @@ static void execute(srv_req *r, eseal_store *db, const req_row *q)
 out:
 	sg_signer_free(&sg);
 	sdocs_free(docs, nd);
-	sign_seal_free(&s);
+	srv_seal_row_free(&s);
 }
 
 /* One document entry of the body into d (answers 400 itself). */
@@ -489,9 +480,9 @@ void srv_h_sign_create(srv_req *r)
 			return;
 		}
 	eseal_store *db = lc_db(r);
-	sign_seal s;
+	srv_seal_row s;
 	memset(&s, 0, sizeof s);
-	if (!db || seal_by(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
+	if (!db || srv_seal_row_load(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		sdocs_free(docs, nd);
 		return;
@@ -553,7 +544,7 @@ void srv_h_sign_create(srv_req *r)
 		srv_add_header(r, "Location", loc);
 	}
 out:
-	sign_seal_free(&s);
+	srv_seal_row_free(&s);
 	sdocs_free(docs, nd);
 	lc_db_put(r, db);
 }
@@ -721,8 +712,8 @@ void srv_h_sign_download(srv_req *r)
 void srv_h_sign_policy(srv_req *r)
 {
 	eseal_store *db = lc_db(r);
-	sign_seal s;
-	if (!db || seal_by(r, db, srv_param(r, "esid"), 0, &s)) {
+	srv_seal_row s;
+	if (!db || srv_seal_row_load(r, db, srv_param(r, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		return;
 	}
@@ -746,7 +737,7 @@ void srv_h_sign_policy(srv_req *r)
 	} else {
 		srv_reply_json(r, 200, json_pack("{s:s, s:b}", "esid", s.esid, "auto_approve", on));
 	}
-	sign_seal_free(&s);
+	srv_seal_row_free(&s);
 	lc_db_put(r, db);
 }
 
@@ -766,11 +757,11 @@ void srv_h_sign_hash(srv_req *r)
 		return;
 	}
 	eseal_store *db = lc_db(r);
-	sign_seal s;
+	srv_seal_row s;
 	sg_signer sg;
 	eseal_buf sig = ESEAL_BUF_INIT, b64 = ESEAL_BUF_INIT;
 	memset(&sg, 0, sizeof sg);
-	if (!db || seal_by(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
+	if (!db || srv_seal_row_load(r, db, srv_jstr(r->json, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		return;
 	}
@@ -830,6 +821,6 @@ out:
 	eseal_buf_free(&sig);
 	eseal_buf_free(&b64);
 	sg_signer_free(&sg);
-	sign_seal_free(&s);
+	srv_seal_row_free(&s);
 	lc_db_put(r, db);
 }

@@ -16,6 +16,7 @@
 #include "eseal/crypto.h"
 #include "eseal/ses.h"
 #include "lifecycle.h"
+#include "routes_sign.h"
 #include "routes_use.h"
 
 #define USE_SIG_MAX (4u << 20) /* base64 characters of one signature */
@@ -29,66 +30,11 @@ const srv_field srv_use_body[] = {
 	{ 0 }
 };
 
-typedef struct use_seal {
-	int64_t id, org_id, uses_limit, uses_count;
-	char esid[32], stored[16];
-	eseal_buf seal_der, cert_der;
-} use_seal;
-
-static void use_seal_free(use_seal *s)
-{
-	eseal_buf_free(&s->seal_der);
-	eseal_buf_free(&s->cert_der);
-}
-
-/* Loads the path's seal, org-scoped; answers 404 / 500 itself. */
-static int load_seal(srv_req *r, eseal_store *db, use_seal *s)
-{
-	const char *esid = srv_param(r, "esid");
-	eseal_stmt *st = NULL;
-	memset(s, 0, sizeof *s);
-	int rc = eseal_store_prepare(db, &st, "SELECT s.id, s.org_id, s.uses_limit, s.uses_count, s.esid, s.status, "
-				     "s.seal_der, s.cert_der, o.credit_code FROM seals s JOIN organisations o "
-				     "ON o.id = s.org_id WHERE s.esid = ?1");
-	if (!rc)
-		rc = eseal_stmt_bind_text(st, 1, esid ? esid : "");
-	if (!rc)
-		rc = eseal_stmt_step(st);
-	if (rc == 1) {
-		size_t n;
-		const uint8_t *p;
-		s->id = eseal_stmt_int64(st, 0);
-		s->org_id = eseal_stmt_int64(st, 1);
-		s->uses_limit = eseal_stmt_int64(st, 2);
-		s->uses_count = eseal_stmt_int64(st, 3);
-		snprintf(s->esid, sizeof s->esid, "%s", eseal_stmt_text(st, 4) ? eseal_stmt_text(st, 4) : "");
-		snprintf(s->stored, sizeof s->stored, "%s", eseal_stmt_text(st, 5) ? eseal_stmt_text(st, 5) : "");
-		rc = 0;
-		if ((p = eseal_stmt_blob(st, 6, &n)))
-			rc |= eseal_buf_put(&s->seal_der, p, n);
-		if ((p = eseal_stmt_blob(st, 7, &n)))
-			rc |= eseal_buf_put(&s->cert_der, p, n);
-		const char *org = eseal_stmt_text(st, 8);
-		if (!rc && !srv_org_allowed(&r->who, org ? org : ""))
-			rc = ESEAL_ENOTFOUND;
-	} else if (rc == 0) {
-		rc = ESEAL_ENOTFOUND;
-	}
-	eseal_stmt_free(st);
-	if (rc)
-		use_seal_free(s);
-	if (rc == ESEAL_ENOTFOUND)
-		srv_problem(r, 404, "not-found", "Not Found", "no such seal");
-	else if (rc)
-		srv_problem(r, 500, "internal", "Internal Server Error", "cannot read the seal");
-	return rc;
-}
-
 /*
  * Checks that sig is a signature by seal s: fills the signature value's
  * SM3 (hex) and the signing time. Returns 0, or -1 with why set.
  */
-static int check_ses(const use_seal *s, const eseal_buf *sig, char sm3[65], time_t *when, char *why, size_t wl)
+static int check_ses(const srv_seal_row *s, const eseal_buf *sig, char sm3[65], time_t *when, char *why, size_t wl)
 {
 	eseal_sessig *g = NULL;
 	int ok = -1;
@@ -122,7 +68,7 @@ static int check_ses(const use_seal *s, const eseal_buf *sig, char sm3[65], time
 	return ok;
 }
 
-static int check_cms(const use_seal *s, const eseal_buf *sig, char sm3[65], time_t *when, char *why, size_t wl)
+static int check_cms(const srv_seal_row *s, const eseal_buf *sig, char sm3[65], time_t *when, char *why, size_t wl)
 {
 	eseal_cms *c = NULL;
 	eseal_report *rep = NULL;
@@ -193,8 +139,8 @@ void srv_h_use_report(srv_req *r)
 		return;
 	}
 	eseal_store *db = lc_db(r);
-	use_seal s;
-	if (!db || load_seal(r, db, &s)) {
+	srv_seal_row s;
+	if (!db || srv_seal_row_load(r, db, srv_param(r, "esid"), 0, &s)) {
 		eseal_buf_free(&sig);
 		lc_db_put(r, db);
 		return;
@@ -265,15 +211,15 @@ void srv_h_use_report(srv_req *r)
 	srv_reply_json(r, dup ? 200 : 201, j);
 out:
 	eseal_buf_free(&sig);
-	use_seal_free(&s);
+	srv_seal_row_free(&s);
 	lc_db_put(r, db);
 }
 
 void srv_h_use_list(srv_req *r)
 {
 	eseal_store *db = lc_db(r);
-	use_seal s;
-	if (!db || load_seal(r, db, &s)) {
+	srv_seal_row s;
+	if (!db || srv_seal_row_load(r, db, srv_param(r, "esid"), 0, &s)) {
 		lc_db_put(r, db);
 		return;
 	}
@@ -302,5 +248,5 @@ void srv_h_use_list(srv_req *r)
 						 (json_int_t)s.uses_count, "uses_limit", (json_int_t)s.uses_limit, "uses",
 						 arr));
 	}
-	use_seal_free(&s);
+	srv_seal_row_free(&s);
 }

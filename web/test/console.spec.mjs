@@ -12,16 +12,12 @@
 // every page go to the test's temporary directory (kept when a step fails
 // or ESEAL_KEEP is set).
 // Usage: ESEAL_BIN=path/to/eseal node console.spec.mjs
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { preflight, startServer, launch } from './lib.mjs';
 
-const BIN = process.env.ESEAL_BIN;
-const CHROME = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!BIN) { console.error('ESEAL_BIN not set'); process.exit(2); }
-if (!existsSync(CHROME)) { console.log(`${CHROME} not installed; skipping`); process.exit(77); }
+preflight();
 
 const T = mkdtempSync(join(tmpdir(), 'eseal-web-'));
 let pass = 0, fail = 0, shot = 0;
@@ -37,27 +33,8 @@ async function expect(name, fn) {
   }
 }
 
-// ---- the server ----
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const args = ['serve', '--data', join(T, 'data'), '--listen', '127.0.0.1:0', '--threads', '2'];
-    if (process.env.ESEAL_WEB_STATIC) args.push('--static', process.env.ESEAL_WEB_STATIC);
-    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANGUAGE: 'C', LC_ALL: 'C' } });
-    let out = '', err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 15000);
-    p.stdout.on('data', (d) => {
-      out += d;
-      const url = out.match(/^listening on (http:\/\/\S+)$/m);
-      const pw = out.match(/one-time password.*: ([A-Za-z0-9]+)$/m);
-      if (url && pw) { clearTimeout(timer); resolve({ proc: p, url: url[1], pw: pw[1] }); }
-    });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
-  });
-}
-
-const srv = await startServer();
-const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const srv = await startServer(T);
+const browser = await launch();
 const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1200, height: 860 } });
 const page = await context.newPage();
 const consoleErrors = [];
