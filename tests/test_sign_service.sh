@@ -43,6 +43,11 @@ code=$(call POST "/api/v1/sign-requests/$RPDF/approve" "$(body '{}')")
 check "applicant cannot approve (403)" test "$code" = 403
 code=$(call GET "/api/v1/sign-requests/$RPDF/documents/1")
 check "nothing to download before approval (409)" test "$code" = 409
+login t-reviewer "$PW"
+code=$(call GET "/api/v1/sign-requests/$RPDF/documents/1?original=1")
+check "the reviewer reads the document as uploaded before approving" \
+  sh -c "test '$code' = 200 && cmp -s '$T/out' '$T/demo/sample.pdf'"
+login t-applicant "$PW"
 
 login t-other "$PW"
 code=$(call POST /api/v1/sign-requests "$(request "$T/demo/sample.pdf" '{"perforation":"right"}')")

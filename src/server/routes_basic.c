@@ -429,7 +429,7 @@ const srv_route srv_routes[] = {
 	{ "POST", "/api/v1/sign-requests/{id}/reject", srv_h_sign_reject, SRV_P_SIGN_REVIEW, srv_review_body,
 	  "Reject a sign request", SRV_R_ORG_SCOPED },
 	{ "GET", "/api/v1/sign-requests/{id}/documents/{n}", srv_h_sign_download, SRV_P_SEAL_READ, NULL,
-	  "Download signed document n (1-based)", SRV_R_ORG_SCOPED | SRV_R_RAW },
+	  "Download signed document n (1-based); ?original=1: the document as uploaded", SRV_R_ORG_SCOPED | SRV_R_RAW },
 	{ "POST", "/api/v1/sign-hash", srv_h_sign_hash, SRV_P_SIGN_APPLY, srv_sign_hash_body,
 	  "Sign an SM3 digest (SES_Signature V4 or detached CMS) with a seal that approves automatically",
 	  SRV_R_ORG_SCOPED },

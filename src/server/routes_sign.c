@@ -671,11 +671,15 @@ void srv_h_sign_download(srv_req *r)
 		return;
 	}
 	const char *np = srv_param(r, "n");
-	char *end = NULL;
+	char *end = NULL, orig[8] = "";
 	long long n = np ? strtoll(np, &end, 10) : 0;
+	/* ?original=1: the document as uploaded, for the reviewer to read
+	 * before approving */
+	int original = srv_query_get(r, "original", orig, sizeof orig) == 0 && !strcmp(orig, "1");
 	eseal_stmt *st = NULL;
-	int rc = (!np || !*np || *end || n <= 0) ? 0 : eseal_store_prepare(db, &st,
-		"SELECT format, signed FROM sign_documents WHERE request_id = ?1 AND n = ?2");
+	int rc = (!np || !*np || *end || n <= 0) ? 0 : eseal_store_prepare(db, &st, original
+		? "SELECT format, original FROM sign_documents WHERE request_id = ?1 AND n = ?2"
+		: "SELECT format, signed FROM sign_documents WHERE request_id = ?1 AND n = ?2");
 	if (st && !rc)
 		rc = eseal_stmt_bind_int64(st, 1, q.id);
 	if (st && !rc)
@@ -701,7 +705,8 @@ void srv_h_sign_download(srv_req *r)
 		} else {
 			r->status = 200;
 			r->content_type = pdf ? "application/pdf" : ofd ? "application/ofd" : "application/octet-stream";
-			snprintf(cd, sizeof cd, "attachment; filename=\"signed-%lld-%lld.%s\"", (long long)q.id, n, ext);
+			snprintf(cd, sizeof cd, "attachment; filename=\"%s-%lld-%lld.%s\"", original ? "original" : "signed",
+				 (long long)q.id, n, ext);
 			srv_add_header(r, "Content-Disposition", cd);
 		}
 	}

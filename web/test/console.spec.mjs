@@ -415,6 +415,15 @@ try {
       await page.waitForSelector('dialog[open] td[data-key=sm3] code');
       return /^[0-9a-f]{64}$/.test(await page.textContent('dialog[open] td[data-key=sm3] code'));
     });
+    await expect('reviewer reads the original document before approving', async () => {
+      const href = await page.getAttribute('dialog[open] a.act-original', 'href');
+      const size = Number(await page.textContent('dialog[open] td[data-key=size]'));
+      const got = await page.evaluate(async (u) => {
+        const r = await fetch(u);
+        return r.ok ? (await r.arrayBuffer()).byteLength : -r.status;
+      }, href);
+      return /original=1/.test(href) && got > 0 && (!size || got === size);
+    });
     await page.click('dialog[open] button.cancel');
     const row = (id) => `.sign-queue tr:has(td[data-key=id]:text-is("${id}"))`;
     await page.click(`${row(req1.id)} .act-approve`);

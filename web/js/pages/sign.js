@@ -307,6 +307,9 @@ export default {
         { key: 'format', label: t('sign.format') },
         { key: 'size', label: t('sign.size') },
         { key: 'sm3', label: 'SM3', fmt: (v) => h('code', {}, v) },
+        { key: 'n', label: t('sign.original'), fmt: (n, d) => (String(d.format || '').startsWith('hash-') ? ''
+          : h('a', { class: 'act-original', href: `api/v1/sign-requests/${q.id}/documents/${n}?original=1`,
+            download: `original-${q.id}-${n}.${d.format || 'pdf'}` }, t('sign.original_n', { n }))) },
       ], documents || [])], t('common.close'), async () => null);
     };
     const reviewActions = (q) => (q.status === 'pending' && q.requester !== me.name ? [
