@@ -132,4 +132,15 @@ int ofd_box(const char *s, eseal_box *b);
 /* UTF-8 (as libxml2 hands it out) to at most max code points (textobj.c). */
 size_t ofd_utf8_decode(const char *s, uint32_t *out, size_t max);
 
+/* One TextCode (textobj.c): at most max characters as code points and its
+ * DeltaX/DeltaY values ("g N V" expanded); its X and Y, when present,
+ * replace *x and *y. */
+typedef struct ofd_textcode {
+	uint32_t *cps;
+	double *dx, *dy;
+	size_t n, ndx, ndy;
+} ofd_textcode;
+int ofd_textcode_read(xmlNodePtr tc, size_t max, double *x, double *y, ofd_textcode *out);
+void ofd_textcode_free(ofd_textcode *t);
+
 #endif

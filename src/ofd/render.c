@@ -393,32 +393,6 @@ static void draw_path(rctx *c, xmlNodePtr obj)
 
 /* ---- text ---- */
 
-/* DeltaX/DeltaY into out[0..max): plain numbers and "g N V" (N copies of
- * V); returns the count, stopping at the first bad token. */
-static size_t deltas(const char *s, double *out, size_t max)
-{
-	size_t n = 0;
-	while (s && n < max) {
-		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		if (!*s)
-			break;
-		double v, cnt;
-		if (*s == 'g' || *s == 'G') {
-			s++;
-			if (ofd_num(&s, &cnt) || ofd_num(&s, &v) || cnt < 0)
-				break;
-			for (double k = 0; k < cnt && n < max; k++)
-				out[n++] = v;
-		} else {
-			if (ofd_num(&s, &v))
-				break;
-			out[n++] = v;
-		}
-	}
-	return n;
-}
-
 static int draw_text(rctx *c, xmlNodePtr obj)
 {
 	cairo_t *cr = c->cr;
@@ -470,35 +444,14 @@ static int draw_text(rctx *c, xmlNodePtr obj)
 	int as_path = fmax(hypot(ux, uy), hypot(vx, vy)) > 256;
 	double lx = 0, ly = 0;
 	for (xmlNodePtr tc = ofd_xml_child(obj, "TextCode"); tc; tc = ofd_xml_next(tc, "TextCode")) {
-		char *text = ofd_xml_text(tc);
-		if (!text) {
+		ofd_textcode t;
+		if (ofd_textcode_read(tc, MAX_TEXT, &lx, &ly, &t)) {
 			cairo_pattern_destroy(shade);
-			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+			return ESEAL_ENOMEM;
 		}
-		size_t cap = strlen(text) + 1;
-		if (cap > MAX_TEXT)
-			cap = MAX_TEXT;
-		uint32_t *cps = malloc(cap * sizeof *cps);
-		double *dx = malloc(cap * sizeof *dx), *dy = malloc(cap * sizeof *dy);
-		if (!cps || !dx || !dy) {
-			free(text);
-			free(cps);
-			free(dx);
-			free(dy);
-			cairo_pattern_destroy(shade);
-			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
-		}
-		size_t n = ofd_utf8_decode(text, cps, cap);
-		free(text);
-		/* A missing X or Y repeats the previous TextCode's value. */
-		attr_num(tc, "X", &lx);
-		attr_num(tc, "Y", &ly);
-		char *s = ofd_xml_attr(tc, "DeltaX");
-		size_t ndx = deltas(s, dx, n);
-		free(s);
-		s = ofd_xml_attr(tc, "DeltaY");
-		size_t ndy = deltas(s, dy, n);
-		free(s);
+		const uint32_t *cps = t.cps;
+		const double *dx = t.dx, *dy = t.dy;
+		size_t n = t.n, ndx = t.ndx, ndy = t.ndy;
 		double x = lx, y = ly;
 		for (size_t i = 0; i < n; i++) {
 			int k;
@@ -532,9 +485,7 @@ static int draw_text(rctx *c, xmlNodePtr obj)
 			if (i < ndy)
 				y += dy[i];
 		}
-		free(cps);
-		free(dx);
-		free(dy);
+		ofd_textcode_free(&t);
 	}
 	cairo_pattern_destroy(shade);
 	return 0;

@@ -35,6 +35,33 @@ static void apply(const ctm *m, double x, double y, double *ox, double *oy)
 	*oy = m->b * x + m->d * y + m->f;
 }
 
+static int wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+/* Decodes UTF-8 (libxml2 hands out valid UTF-8) into at most max code
+ * points. */
+size_t ofd_utf8_decode(const char *s, uint32_t *out, size_t max)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = 0;
+	while (*p && n < max) {
+		uint32_t c = *p;
+		int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+		if (extra)
+			c &= 0x3F >> extra;
+		p++;
+		for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++, p++)
+			c = c << 6 | (*p & 0x3F);
+		out[n++] = c;
+	}
+	return n;
+}
+
 /* Parses a DeltaX/DeltaY list into out[0..max), returns the count. Stops at
  * the first malformed token. "g N V" stands for N copies of V. */
 static size_t deltas(const char *s, double *out, size_t max)
@@ -62,31 +89,51 @@ static size_t deltas(const char *s, double *out, size_t max)
 	return n;
 }
 
-static int wide(uint32_t c)
+int ofd_textcode_read(xmlNodePtr tc, size_t max, double *x, double *y, ofd_textcode *out)
 {
-	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
-	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+	memset(out, 0, sizeof *out);
+	char *text = ofd_xml_text(tc);
+	if (!text)
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	size_t cap = strlen(text) + 1;
+	if (cap > max)
+		cap = max;
+	out->cps = malloc(cap * sizeof *out->cps);
+	out->dx = malloc(cap * sizeof *out->dx);
+	out->dy = malloc(cap * sizeof *out->dy);
+	if (!out->cps || !out->dx || !out->dy) {
+		free(text);
+		ofd_textcode_free(out);
+		return eseal_error_set(ESEAL_ENOMEM, "out of memory");
+	}
+	out->n = ofd_utf8_decode(text, out->cps, cap);
+	free(text);
+	/* A missing X or Y repeats the previous TextCode's value
+	 * (GB/T 33190 §11.3), not the place where it ended. */
+	char *a = ofd_xml_attr(tc, "X");
+	const char *p = a;
+	if (a)
+		ofd_num(&p, x);
+	free(a);
+	p = a = ofd_xml_attr(tc, "Y");
+	if (a)
+		ofd_num(&p, y);
+	free(a);
+	a = ofd_xml_attr(tc, "DeltaX");
+	out->ndx = deltas(a, out->dx, out->n);
+	free(a);
+	a = ofd_xml_attr(tc, "DeltaY");
+	out->ndy = deltas(a, out->dy, out->n);
+	free(a);
+	return 0;
 }
 
-/* Decodes UTF-8 (libxml2 hands out valid UTF-8) into at most max code
- * points. */
-size_t ofd_utf8_decode(const char *s, uint32_t *out, size_t max)
+void ofd_textcode_free(ofd_textcode *t)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = 0;
-	while (*p && n < max) {
-		uint32_t c = *p;
-		int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-		if (extra)
-			c &= 0x3F >> extra;
-		p++;
-		for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++, p++)
-			c = c << 6 | (*p & 0x3F);
-		out[n++] = c;
-	}
-	return n;
+	free(t->cps);
+	free(t->dx);
+	free(t->dy);
+	memset(t, 0, sizeof *t);
 }
 
 static int parse_ctm(const char *s, ctm *m)
@@ -133,39 +180,13 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 	double lx = 0, ly = 0;
 	int rc = 0;
 	for (xmlNodePtr tc = ofd_xml_child(obj, "TextCode"); tc && rc == 0; tc = ofd_xml_next(tc, "TextCode")) {
-		char *text = ofd_xml_text(tc);
-		if (!text)
-			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
-		size_t cap = strlen(text) + 1;
-		uint32_t *cps = malloc(cap * sizeof *cps);
-		double *dx = malloc(cap * sizeof *dx), *dy = malloc(cap * sizeof *dy);
-		if (!cps || !dx || !dy) {
-			free(text);
-			free(cps);
-			free(dx);
-			free(dy);
-			return eseal_error_set(ESEAL_ENOMEM, "out of memory");
-		}
-		size_t n = ofd_utf8_decode(text, cps, SIZE_MAX);
-		free(text);
-		/* A missing X or Y repeats the previous TextCode's value
-		 * (GB/T 33190 §11.3), not the place where it ended. */
-		char *a = ofd_xml_attr(tc, "X");
-		const char *p = a;
-		if (a)
-			ofd_num(&p, &lx);
-		free(a);
-		p = a = ofd_xml_attr(tc, "Y");
-		if (a)
-			ofd_num(&p, &ly);
-		free(a);
+		ofd_textcode t;
+		if ((rc = ofd_textcode_read(tc, SIZE_MAX, &lx, &ly, &t)))
+			return rc;
+		const uint32_t *cps = t.cps;
+		const double *dx = t.dx, *dy = t.dy;
+		size_t n = t.n, ndx = t.ndx, ndy = t.ndy;
 		double x = lx, y = ly;
-		a = ofd_xml_attr(tc, "DeltaX");
-		size_t ndx = deltas(a, dx, n);
-		free(a);
-		a = ofd_xml_attr(tc, "DeltaY");
-		size_t ndy = deltas(a, dy, n);
-		free(a);
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			uint32_t c = cps[i];
 			double adv = wide(c) ? size : size / 2;
@@ -194,9 +215,7 @@ int ofd_textobj(xmlNodePtr obj, eseal_text_page *tp, double ox, double oy)
 			if (i < ndy)
 				y += dy[i];
 		}
-		free(cps);
-		free(dx);
-		free(dy);
+		ofd_textcode_free(&t);
 	}
 	return rc;
 }
